@@ -1,0 +1,131 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// One module per concern; imports point one way:
+///   EdgeCore ← EdgeCache, EdgeConfig, EdgeUpstream, EdgeOrigin ← EdgeHTTP ← edge
+/// Pure cores (EdgeCore, EdgeCache/Policy, EdgeCache/Eviction) never import NIOPosix.
+let package = Package(
+    name: "edge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "edge", targets: ["edge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-structured-headers.git", from: "1.7.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        // HTTP semantics shared by every tier: dates, validators, ranges, conditionals. Pure.
+        .target(name: "EdgeCore"),
+
+        // Cache policy (RFC 9111), eviction structures, memory and disk tiers, coalescing.
+        .target(name: "EdgeCache", dependencies: [
+            "EdgeCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Collections", package: "swift-collections"),
+        ]),
+
+        // edge.conf: the TOML model of a cluster, with errors naming file, line and key.
+        .target(name: "EdgeConfig", dependencies: [
+            "EdgeCore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+
+        // Talking to the next tier: upstream choice, health view, pooled HTTP client.
+        .target(name: "EdgeUpstream", dependencies: [
+            "EdgeCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The dev origin: static files under a root, validators and Cache-Control from a rules file.
+        .target(name: "EdgeOrigin", dependencies: [
+            "EdgeCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        // Gossip health: SWIM membership core (pure), wire codec, health view, UDP shell.
+        .target(name: "EdgeCluster", dependencies: [
+            "EdgeCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The public HTTP/1.1 server and the proxy phases that drive the cache and upstream.
+        .target(name: "EdgeHTTP", dependencies: [
+            "EdgeCore",
+            "EdgeCache",
+            "EdgeUpstream",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOExtras", package: "swift-nio-extras"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+        ]),
+
+        // The `edge` command: wires the modules together.
+        .executableTarget(name: "edge", dependencies: [
+            "EdgeCore",
+            "EdgeCache",
+            "EdgeConfig",
+            "EdgeUpstream",
+            "EdgeOrigin",
+            "EdgeHTTP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        .testTarget(name: "EdgeCoreTests", dependencies: ["EdgeCore"]),
+        .testTarget(name: "EdgeCacheTests", dependencies: [
+            "EdgeCache", "EdgeCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .testTarget(name: "EdgeConfigTests", dependencies: ["EdgeConfig"]),
+        .testTarget(name: "EdgeOriginTests", dependencies: [
+            "EdgeOrigin", "EdgeCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "EdgeUpstreamTests", dependencies: [
+            "EdgeUpstream",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "EdgeClusterTests", dependencies: ["EdgeCluster"]),
+        .testTarget(name: "EdgeHTTPTests", dependencies: [
+            "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeConfig", "EdgeUpstream", "edge",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Module EdgeCache: see Package.swift for its role.

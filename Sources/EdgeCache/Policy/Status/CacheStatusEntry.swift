@@ -1,0 +1,116 @@
+/// One member of a Cache-Status field (RFC 9211): what one cache did with the request.
+///
+/// Each cache appends its own member, so the response shows the whole path: `shield; hit, edge-1; fwd=miss`.
+public struct CacheStatusEntry: Equatable, Sendable {
+    /// Why the request went forward (RFC 9211 §2.2).
+    public enum Forward: Equatable, Sendable {
+        case bypass
+        case method
+        case uriMiss
+        case varyMiss
+        case miss
+        case request
+        case stale
+        case partial
+        /// A value defined after RFC 9211, kept so an upstream's member round-trips.
+        case other(String)
+
+        public var token: String {
+            switch self {
+            case .bypass: return "bypass"
+            case .method: return "method"
+            case .uriMiss: return "uri-miss"
+            case .varyMiss: return "vary-miss"
+            case .miss: return "miss"
+            case .request: return "request"
+            case .stale: return "stale"
+            case .partial: return "partial"
+            case .other(let token): return token
+            }
+        }
+
+        public init(token: String) {
+            switch token {
+            case "bypass": self = .bypass
+            case "method": self = .method
+            case "uri-miss": self = .uriMiss
+            case "vary-miss": self = .varyMiss
+            case "miss": self = .miss
+            case "request": self = .request
+            case "stale": self = .stale
+            case "partial": self = .partial
+            default: self = .other(token)
+            }
+        }
+    }
+
+    public var cacheName: String
+    public var hit: Bool
+    public var fwd: Forward?
+    /// The status code the next hop returned, when the request went forward.
+    public var fwdStatus: Int?
+    /// Remaining freshness in seconds; negative when a stale response was served.
+    public var ttl: Int?
+    public var stored: Bool
+    /// The request was collapsed into another one for the same key.
+    public var collapsed: Bool
+    public var key: String?
+    public var detail: String?
+    /// Parameters this type does not model, as `name` and serialised value (`nil` for boolean true), kept so a
+    /// parsed upstream member is re-emitted unchanged.
+    public var extensions: [Extension]
+
+    public struct Extension: Equatable, Sendable {
+        public var name: String
+        public var value: String?
+
+        public init(name: String, value: String?) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(cacheName: String, hit: Bool = false, fwd: Forward? = nil, fwdStatus: Int? = nil, ttl: Int? = nil,
+                stored: Bool = false, collapsed: Bool = false, key: String? = nil, detail: String? = nil,
+                extensions: [Extension] = []) {
+        self.cacheName = cacheName
+        self.hit = hit
+        self.fwd = fwd
+        self.fwdStatus = fwdStatus
+        self.ttl = ttl
+        self.stored = stored
+        self.collapsed = collapsed
+        self.key = key
+        self.detail = detail
+        self.extensions = extensions
+    }
+
+    /// The member as it appears in the field, e.g. `edge-1; fwd=stale; fwd-status=304; ttl=60`.
+    public func serialized() -> String {
+        var text = StructuredText.tokenOrString(cacheName)
+        if hit { text += "; hit" }
+        if let fwd { text += "; fwd=" + StructuredText.tokenOrString(fwd.token) }
+        if let fwdStatus { text += "; fwd-status=\(fwdStatus)" }
+        if let ttl { text += "; ttl=\(ttl)" }
+        if stored { text += "; stored" }
+        if collapsed { text += "; collapsed" }
+        if let key { text += "; key=" + StructuredText.string(key) }
+        if let detail { text += "; detail=" + StructuredText.string(detail) }
+        for item in extensions where StructuredText.isKey(item.name) {
+            text += "; " + item.name + (item.value.map { "=" + $0 } ?? "")
+        }
+        return text
+    }
+
+    /// Serialises a list of members into one field value.
+    public static func serializeList(_ entries: [CacheStatusEntry]) -> String {
+        entries.map { $0.serialized() }.joined(separator: ", ")
+    }
+
+    /// Parses a Cache-Status field value leniently: a member that cannot be read is skipped rather than
+    /// discarding the whole field (as strict RFC 8941 parsing would), since the goal is to keep what upstream
+    /// tiers said.
+    public static func parseList(_ value: String) -> [CacheStatusEntry] {
+        CacheStatusParser.parseList(value)
+    }
+}

@@ -1,0 +1,264 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import Synchronization
+
+/// The disk tier: a byte-bounded LRU of one file per object under a directory.
+///
+/// Every method blocks on file I/O; call them from a thread pool, never an event loop. The index lives in
+/// memory behind a mutex that is never held during I/O, and is rebuilt from file metadata at start, so a
+/// restarted node serves what it had on disk at once. Files are written atomically and checked on every read,
+/// so a crash, a full disk or a damaged sector costs a miss, never a wrong or partial response.
+public final class DiskTier: Sendable {
+    public let directory: String
+    /// Bytes of object files (as encoded, checksums included) the tier may hold.
+    public let capacityBytes: Int
+    /// What the start-up scan loaded and cleaned.
+    public let rebuildReport: DiskRebuildReport
+
+    private let paths: DiskPaths
+    private let index: Mutex<DiskIndex>
+    private let keyLocks = StripedLocks()
+    private let onEvent: (@Sendable (DiskTierEvent) -> Void)?
+
+    /// Creates `directory` if needed and rebuilds the index from the files in it, deleting leftovers of
+    /// interrupted writes and files that are not valid objects. Throws when the directory cannot be created.
+    public init(
+        directory: String,
+        capacityBytes: Int,
+        onEvent: (@Sendable (DiskTierEvent) -> Void)? = nil
+    ) throws(DiskTierError) {
+        let paths = DiskPaths(root: directory)
+        let capacity = max(0, capacityBytes)
+        try FileIO.makeDirectories(paths.root)
+        self.paths = paths
+        self.directory = paths.root
+        self.capacityBytes = capacity
+        self.onEvent = onEvent
+
+        var report = DiskRebuildReport()
+        var rebuilt = DiskIndex(capacityBytes: capacity)
+        let found = DiskScan(paths: paths, onEvent: onEvent).run(report: &report)
+        // Oldest first, so the most recently stored objects end up most recent and the oldest are evicted
+        // if the capacity shrank since they were written.
+        for file in found.sorted(by: { $0.entry.storedAt < $1.entry.storedAt }) {
+            for evictedKey in rebuilt.insert(file.storageKey, file.entry) {
+                Self.removeFile(paths.file(forName: DiskPaths.name(forStorageKey: evictedKey)), onEvent: onEvent)
+                report.evictedObjects += 1
+            }
+        }
+        report.loadedObjects = rebuilt.entries.count
+        report.loadedBytes = rebuilt.lru.totalBytes
+        if report.evictedObjects > 0 {
+            let foundBytes = found.reduce(0) { $0 + $1.entry.fileBytes }
+            onEvent?(.evictedAtStartup(count: report.evictedObjects, bytes: foundBytes - report.loadedBytes))
+        }
+        self.rebuildReport = report
+        self.index = Mutex(rebuilt)
+    }
+
+    // MARK: Reading
+
+    /// Reads and verifies an object. A missing, corrupt or unreadable file is a miss: it leaves the index, and
+    /// a corrupt file is deleted. Marks the object most recently used.
+    public func read(_ storageKey: String) -> CachedObject? {
+        guard contains(storageKey) else { return nil }
+        let name = DiskPaths.name(forStorageKey: storageKey)
+        let path = paths.file(forName: name)
+        var evicted: [String] = []
+        let object = keyLocks.withLock(forName: name) { () -> CachedObject? in
+            // Re-check under the key's lock: a removal may have won the race since the check above.
+            guard contains(storageKey) else { return nil }
+            let bytes: ByteBuffer
+            do throws(DiskTierError) {
+                bytes = try FileIO.readFile(path, maxBytes: capacityBytes)
+            } catch {
+                handleReadFailure(error, storageKey: storageKey, path: path)
+                return nil
+            }
+            do {
+                let object = try ObjectFileCodec.decode(bytes)
+                guard object.storageKey == storageKey else {
+                    throw ObjectFileCodecError.malformedMetadata("file holds another key")
+                }
+                evicted = index.withLock { $0.touch(storageKey, actualBytes: bytes.readableBytes) }
+                return object
+            } catch {
+                index.withLock { _ = $0.remove(storageKey) }
+                Self.removeFile(path, onEvent: onEvent)
+                onEvent?(.removedInvalidFile(path: path, reason: "\(error)"))
+                return nil
+            }
+        }
+        removeEvicted(evicted)
+        return object
+    }
+
+    /// Must be called with the key's lock held.
+    private func handleReadFailure(_ error: DiskTierError, storageKey: String, path: String) {
+        switch error.errno {
+        case ENOENT:
+            index.withLock { _ = $0.remove(storageKey) }
+        case EMFILE, ENFILE, ENOMEM, EAGAIN:
+            // Resource pressure, not a bad file: a miss now, the file stays for later reads.
+            onEvent?(.readFailed(error))
+        default:
+            onEvent?(.readFailed(error))
+            index.withLock { _ = $0.remove(storageKey) }
+            Self.removeFile(path, onEvent: onEvent)
+        }
+    }
+
+    // MARK: Writing and removing
+
+    /// Writes `object` atomically, replacing any file for its storage key, and evicts least recently used files
+    /// beyond the capacity. Returns `false` (storing nothing) when the encoded object alone exceeds the capacity.
+    ///
+    /// On failure nothing partial remains and the previous version of the key is removed too: the caller was
+    /// replacing it, so it must not be served again as if current.
+    @discardableResult
+    public func write(_ object: CachedObject) throws(DiskTierError) -> Bool {
+        let storageKey = object.storageKey
+        let name = DiskPaths.name(forStorageKey: storageKey)
+        let path = paths.file(forName: name)
+        let encoded: ByteBuffer
+        do {
+            encoded = try ObjectFileCodec.encode(object)
+        } catch {
+            remove(storageKey)
+            throw DiskTierError(kind: .unencodable(error.description), operation: "encode", path: path)
+        }
+        guard encoded.readableBytes <= capacityBytes else {
+            remove(storageKey)
+            return false
+        }
+        let entry = DiskIndex.Entry(object, fileBytes: encoded.readableBytes)
+        var evicted: [String] = []
+        try keyLocks.withLock(forName: name) { () throws(DiskTierError) in
+            do throws(DiskTierError) {
+                try writeFile(encoded, name: name)
+            } catch {
+                if index.withLock({ $0.remove(storageKey) }) != nil { Self.removeFile(path, onEvent: onEvent) }
+                throw error
+            }
+            evicted = index.withLock { $0.insert(storageKey, entry) }
+        }
+        removeEvicted(evicted)
+        return true
+    }
+
+    /// Writes the file, creating its shard directories only when the first attempt finds them missing.
+    private func writeFile(_ encoded: ByteBuffer, name: String) throws(DiskTierError) {
+        let path = paths.file(forName: name)
+        do {
+            try FileIO.writeAtomically(encoded, to: path, via: paths.temporaryFile(forName: name))
+        } catch where error.errno == ENOENT {
+            try FileIO.makeDirectories(paths.shardDirectory(forName: name))
+            try FileIO.writeAtomically(encoded, to: path, via: paths.temporaryFile(forName: name))
+        }
+    }
+
+    /// Removes one object. Returns whether it was present.
+    @discardableResult
+    public func remove(_ storageKey: String) -> Bool {
+        let name = DiskPaths.name(forStorageKey: storageKey)
+        return keyLocks.withLock(forName: name) {
+            guard index.withLock({ $0.remove(storageKey) }) != nil else { return false }
+            Self.removeFile(paths.file(forName: name), onEvent: onEvent)
+            return true
+        }
+    }
+
+    /// Removes every variant of `primaryKey`; returns how many objects were removed.
+    @discardableResult
+    public func remove(primaryKey: String) -> Int {
+        let keys = index.withLock { index in
+            index.variants.variantKeys(of: primaryKey).map {
+                CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0)
+            }
+        }
+        return keys.filter { remove($0) }.count
+    }
+
+    /// Removes every object.
+    public func removeAll() {
+        let keys = index.withLock { $0.removeAll() }
+        removeEvicted(keys)
+    }
+
+    /// Deletes the files of keys already dropped from the index, unless a concurrent write has stored the key
+    /// again since (then the file on disk is that newer object).
+    private func removeEvicted(_ keys: [String]) {
+        for key in keys {
+            let name = DiskPaths.name(forStorageKey: key)
+            keyLocks.withLock(forName: name) {
+                guard !contains(key) else { return }
+                Self.removeFile(paths.file(forName: name), onEvent: onEvent)
+            }
+        }
+    }
+
+    static func removeFile(_ path: String, onEvent: (@Sendable (DiskTierEvent) -> Void)?) {
+        do {
+            try FileIO.removeFile(path)
+        } catch {
+            onEvent?(.removeFailed(error))
+        }
+    }
+
+    // MARK: Index queries (no I/O)
+
+    public func contains(_ storageKey: String) -> Bool {
+        index.withLock { $0.entries[storageKey] != nil }
+    }
+
+    public var stats: TierStats {
+        index.withLock { TierStats(objects: $0.entries.count, bytes: $0.lru.totalBytes, capacityBytes: capacityBytes) }
+    }
+
+    /// The variant keys on disk for `primaryKey`, sorted.
+    public func variantKeys(forPrimaryKey primaryKey: String) -> [String] {
+        index.withLock { $0.variants.variantKeys(of: primaryKey) }
+    }
+
+    /// The Vary field list of the most recently stored variant of `primaryKey`; `nil` when none is on disk.
+    public func varyFields(forPrimaryKey primaryKey: String) -> [String]? {
+        index.withLock { index in
+            index.variants.variantKeys(of: primaryKey)
+                .compactMap { index.entries[CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0)] }
+                .max { $0.storedAt < $1.storedAt }?
+                .varyFields
+        }
+    }
+
+    /// The index of primary keys (those starting with `prefix`) and their variant keys, both sorted.
+    public func variantIndex(wherePrimaryKeyHasPrefix prefix: String = "") -> [(primaryKey: String, variantKeys: [String])] {
+        index.withLock { index in
+            index.variants.primaryKeys(withPrefix: prefix).map { ($0, index.variants.variantKeys(of: $0)) }
+        }
+    }
+
+    /// Storage keys of every object whose primary key starts with `prefix`, for prefix purges.
+    public func storageKeys(wherePrimaryKeyHasPrefix prefix: String) -> [String] {
+        variantIndex(wherePrimaryKeyHasPrefix: prefix).flatMap { primaryKey, variantKeys in
+            variantKeys.map { CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0) }
+        }
+    }
+
+    /// Storage keys of every object carrying `tag`, for tag purges. A linear scan: purges are rare.
+    public func storageKeys(taggedWith tag: String) -> [String] {
+        index.withLock { index in
+            index.entries.filter { $0.value.tags.contains(tag) }.map(\.key).sorted()
+        }
+    }
+
+    /// Where the object for `storageKey` lives (whether or not it is stored), for operators and tests.
+    public func filePath(forStorageKey storageKey: String) -> String {
+        paths.file(forName: DiskPaths.name(forStorageKey: storageKey))
+    }
+}

@@ -1,0 +1,158 @@
+import Synchronization
+
+/// The in-memory tier: a byte-bounded LRU of objects by storage key.
+///
+/// It is read on the event loop for every hit, so each call takes one short `Mutex` section with a couple of
+/// hash lookups and no I/O or allocation beyond the results. Evicted objects are handed back to the caller
+/// instead of dropped, so the tiered store can demote them to disk outside the lock.
+public final class MemoryTier: Sendable {
+    public let capacityBytes: Int
+    /// Objects whose `byteCost` exceeds this are refused: one large body would otherwise flush many small ones.
+    public let maxObjectBytes: Int
+
+    private struct State {
+        var lru: LRUIndex<String>
+        var objects: [String: CachedObject] = [:]
+        var variants = VariantIndex()
+
+        /// Drops `storageKey` from the maps (not the LRU, which the caller has already updated).
+        mutating func detach(_ storageKey: String) -> CachedObject? {
+            guard let object = objects.removeValue(forKey: storageKey) else { return nil }
+            variants.remove(primaryKey: object.primaryKey, variantKey: object.variantKey)
+            return object
+        }
+
+        mutating func remove(_ storageKey: String) -> CachedObject? {
+            lru.remove(storageKey)
+            return detach(storageKey)
+        }
+    }
+
+    private let state: Mutex<State>
+
+    /// `maxObjectBytes` is capped at `capacityBytes`; negative values count as zero.
+    public init(capacityBytes: Int, maxObjectBytes: Int) {
+        let capacity = max(0, capacityBytes)
+        self.capacityBytes = capacity
+        self.maxObjectBytes = min(max(0, maxObjectBytes), capacity)
+        self.state = Mutex(State(lru: LRUIndex(capacityBytes: capacity)))
+    }
+
+    /// Whether an object of this cost may be stored here at all.
+    public func accepts(_ object: CachedObject) -> Bool { object.byteCost <= maxObjectBytes }
+
+    /// Looks up an object and marks it most recently used.
+    public func get(_ storageKey: String) -> CachedObject? {
+        state.withLock { state in
+            guard let object = state.objects[storageKey] else { return nil }
+            state.lru.touch(storageKey)
+            return object
+        }
+    }
+
+    /// Looks up an object without changing its recency (for purges, admin views and tests).
+    public func peek(_ storageKey: String) -> CachedObject? {
+        state.withLock { $0.objects[storageKey] }
+    }
+
+    public func contains(_ storageKey: String) -> Bool {
+        state.withLock { $0.objects[storageKey] != nil }
+    }
+
+    /// Stores `object`, replacing any object with the same storage key. Returns the objects that no longer fit,
+    /// least recent first, so the caller can demote them; `object` itself is returned when it is larger than
+    /// `maxObjectBytes`. A replaced older version is not returned: it is superseded, not evicted.
+    @discardableResult
+    public func put(_ object: CachedObject) -> [CachedObject] {
+        state.withLock { state in
+            Self.insert(object, into: &state, maxObjectBytes: maxObjectBytes)
+        }
+    }
+
+    /// Stores `object` only when nothing is stored under its key; a promotion from disk uses this so it cannot
+    /// overwrite a newer object stored while the disk read was in flight.
+    public func insertIfAbsent(_ object: CachedObject) -> (inserted: Bool, evicted: [CachedObject]) {
+        state.withLock { state in
+            guard state.objects[object.storageKey] == nil else { return (false, []) }
+            let evicted = Self.insert(object, into: &state, maxObjectBytes: maxObjectBytes)
+            return (!evicted.contains { $0 === object }, evicted)
+        }
+    }
+
+    private static func insert(_ object: CachedObject, into state: inout State, maxObjectBytes: Int) -> [CachedObject] {
+        let key = object.storageKey
+        guard object.byteCost <= maxObjectBytes else {
+            _ = state.remove(key)
+            return [object]
+        }
+        let evictedKeys = state.lru.admit(key, size: object.byteCost)
+        if let previous = state.objects.updateValue(object, forKey: key) {
+            state.variants.remove(primaryKey: previous.primaryKey, variantKey: previous.variantKey)
+        }
+        state.variants.insert(primaryKey: object.primaryKey, variantKey: object.variantKey)
+        return evictedKeys.compactMap { state.detach($0) }
+    }
+
+    @discardableResult
+    public func remove(_ storageKey: String) -> CachedObject? {
+        state.withLock { $0.remove(storageKey) }
+    }
+
+    /// Removes every variant of `primaryKey`.
+    @discardableResult
+    public func remove(primaryKey: String) -> [CachedObject] {
+        state.withLock { state in
+            state.variants.variantKeys(of: primaryKey).compactMap {
+                state.remove(CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0))
+            }
+        }
+    }
+
+    @discardableResult
+    public func removeAll() -> [CachedObject] {
+        state.withLock { state in
+            let all = state.lru.compactMap { state.objects[$0.key] }
+            state.lru.removeAll()
+            state.objects.removeAll()
+            state.variants.removeAll()
+            return all
+        }
+    }
+
+    public var stats: TierStats {
+        state.withLock { TierStats(objects: $0.objects.count, bytes: $0.lru.totalBytes, capacityBytes: capacityBytes) }
+    }
+
+    /// The variant keys stored for `primaryKey`, sorted.
+    public func variantKeys(forPrimaryKey primaryKey: String) -> [String] {
+        state.withLock { $0.variants.variantKeys(of: primaryKey) }
+    }
+
+    /// The Vary field list of the most recently stored variant of `primaryKey`; `nil` when none is here.
+    public func varyFields(forPrimaryKey primaryKey: String) -> [String]? {
+        state.withLock { state in
+            state.variants.variantKeys(of: primaryKey)
+                .compactMap { state.objects[CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0)] }
+                .max { $0.storedAt < $1.storedAt }?
+                .varyFields
+        }
+    }
+
+    /// Storage keys of every object whose primary key starts with `prefix`, for prefix purges.
+    public func storageKeys(wherePrimaryKeyHasPrefix prefix: String) -> [String] {
+        state.withLock { state in
+            state.variants.primaryKeys(withPrefix: prefix).flatMap { primaryKey in
+                state.variants.variantKeys(of: primaryKey).map {
+                    CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0)
+                }
+            }
+        }
+    }
+
+    /// Storage keys of every object carrying `tag`, for tag purges. A linear scan: purges are rare.
+    public func storageKeys(taggedWith tag: String) -> [String] {
+        state.withLock { state in
+            state.objects.values.filter { $0.tags.contains(tag) }.map(\.storageKey).sorted()
+        }
+    }
+}

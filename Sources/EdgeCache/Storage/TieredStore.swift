@@ -1,0 +1,160 @@
+/// Which tier answered a lookup.
+public enum TierHit: String, Sendable, Equatable {
+    case memory
+    case disk
+}
+
+/// Where `TieredStore.store` put an object.
+public struct StoreOutcome: Sendable, Equatable {
+    public var inMemory: Bool
+    public var onDisk: Bool
+    /// Objects evicted from memory by this store and written to disk.
+    public var demoted: Int
+
+    public init(inMemory: Bool, onDisk: Bool, demoted: Int) {
+        self.inMemory = inMemory
+        self.onDisk = onDisk
+        self.demoted = demoted
+    }
+
+    public var isStored: Bool { inMemory || onDisk }
+}
+
+/// The store the proxy uses: the memory tier in front of an optional disk tier.
+///
+/// Memory is write-back: a new object goes to memory only and reaches disk when memory evicts it (demotion),
+/// so popular small objects never cost a disk write. Objects too large for memory go straight to disk. A disk
+/// hit is promoted to memory and its file is kept, so a restart still has it and a later demotion is free.
+///
+/// All variants of one primary key share one Vary field list: storing a response whose Vary differs from what
+/// the cache holds for that URL drops the older variants first. That keeps `varyFields(forPrimaryKey:)`
+/// unambiguous, which the proxy needs to form the variant key before it can look anything up.
+public final class TieredStore: Sendable {
+    public let memory: MemoryTier
+    public let disk: DiskTier?
+    private let onDiskWriteError: (@Sendable (DiskTierError) -> Void)?
+
+    /// `onDiskWriteError` hears about failed demotions and disk-only stores (a full or failing disk); the store
+    /// carries on with memory alone for those objects.
+    public init(memory: MemoryTier, disk: DiskTier?, onDiskWriteError: (@Sendable (DiskTierError) -> Void)? = nil) {
+        self.memory = memory
+        self.disk = disk
+        self.onDiskWriteError = onDiskWriteError
+    }
+
+    // MARK: Lookup
+
+    /// Memory only: no I/O, safe on an event loop.
+    public func lookupInMemory(primaryKey: String, variantKey: String) -> CachedObject? {
+        memory.get(CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey))
+    }
+
+    /// Memory, then disk, promoting a disk hit to memory when it fits there. Blocking.
+    public func lookup(primaryKey: String, variantKey: String) -> (CachedObject, TierHit)? {
+        let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
+        if let object = memory.get(storageKey) { return (object, .memory) }
+        guard let disk, let object = disk.read(storageKey) else { return nil }
+        if memory.accepts(object) {
+            // If-absent: a newer object stored while the file was being read must win over this older copy.
+            let (_, evicted) = memory.insertIfAbsent(object)
+            demote(evicted)
+        }
+        return (object, .disk)
+    }
+
+    /// The Vary field list stored for `primaryKey`, from memory or the disk index. No file I/O.
+    public func varyFields(forPrimaryKey primaryKey: String) -> [String]? {
+        memory.varyFields(forPrimaryKey: primaryKey) ?? disk?.varyFields(forPrimaryKey: primaryKey)
+    }
+
+    // MARK: Store
+
+    /// Stores `object`, replacing any object with the same storage key in both tiers. Blocking (it may write
+    /// demoted objects or a large object to disk).
+    @discardableResult
+    public func store(_ object: CachedObject) -> StoreOutcome {
+        if let known = varyFields(forPrimaryKey: object.primaryKey), known != object.varyFields {
+            remove(primaryKey: object.primaryKey)
+        }
+        let storageKey = object.storageKey
+        guard memory.accepts(object) else {
+            memory.remove(storageKey)
+            return StoreOutcome(inMemory: false, onDisk: writeToDisk(object), demoted: 0)
+        }
+        // The disk copy (if any) is an older version. Remove it before the memory put: the other order would
+        // let a concurrent eviction demote the new object to disk just before this removal deleted it.
+        disk?.remove(storageKey)
+        let evicted = memory.put(object)
+        return StoreOutcome(inMemory: true, onDisk: false, demoted: demote(evicted))
+    }
+
+    /// Writes objects evicted from memory to disk unless their file is already there (promoted objects keep
+    /// theirs). Returns how many were written.
+    @discardableResult
+    private func demote(_ evicted: [CachedObject]) -> Int {
+        guard let disk else { return 0 }
+        var written = 0
+        for object in evicted where !disk.contains(object.storageKey) {
+            if writeToDisk(object) { written += 1 }
+        }
+        return written
+    }
+
+    private func writeToDisk(_ object: CachedObject) -> Bool {
+        guard let disk else { return false }
+        do {
+            return try disk.write(object)
+        } catch {
+            onDiskWriteError?(error)
+            return false
+        }
+    }
+
+    // MARK: Removal
+
+    /// Removes every variant of `primaryKey` from both tiers.
+    public func remove(primaryKey: String) {
+        memory.remove(primaryKey: primaryKey)
+        disk?.remove(primaryKey: primaryKey)
+    }
+
+    /// Removes one variant from both tiers.
+    public func remove(primaryKey: String, variantKey: String) {
+        let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
+        memory.remove(storageKey)
+        disk?.remove(storageKey)
+    }
+
+    /// Removes every object whose primary key starts with `prefix`; returns how many distinct objects went.
+    @discardableResult
+    public func remove(wherePrimaryKeyHasPrefix prefix: String) -> Int {
+        removeStorageKeys(
+            memory.storageKeys(wherePrimaryKeyHasPrefix: prefix),
+            disk?.storageKeys(wherePrimaryKeyHasPrefix: prefix) ?? []
+        )
+    }
+
+    /// Removes every object carrying the purge tag; returns how many distinct objects went.
+    @discardableResult
+    public func remove(taggedWith tag: String) -> Int {
+        removeStorageKeys(memory.storageKeys(taggedWith: tag), disk?.storageKeys(taggedWith: tag) ?? [])
+    }
+
+    private func removeStorageKeys(_ inMemory: [String], _ onDisk: [String]) -> Int {
+        var removed = Set<String>()
+        for key in inMemory where memory.remove(key) != nil { removed.insert(key) }
+        if let disk {
+            for key in onDisk where disk.remove(key) { removed.insert(key) }
+        }
+        return removed.count
+    }
+
+    public func removeAll() {
+        memory.removeAll()
+        disk?.removeAll()
+    }
+
+    public var stats: (memory: TierStats, disk: TierStats?) {
+        (memory.stats, disk?.stats)
+    }
+}

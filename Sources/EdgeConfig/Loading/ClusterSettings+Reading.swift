@@ -1,0 +1,33 @@
+extension ClusterSettings {
+    static let keys = ["name", "service_names"]
+
+    mutating func apply(_ reader: TableReader) throws(ConfigError) {
+        try reader.checkKeys(allowed: Self.keys)
+        if let value = try reader.string("name", expected: NameRules.description) {
+            guard NameRules.isValid(value) else {
+                throw reader.invalid("name", expected: NameRules.description, got: value)
+            }
+            name = value
+        }
+        let expected = "a list of DNS names such as [\"www.cdn.test\"]"
+        if let entries = try reader.stringArray("service_names", expected: expected) {
+            var names: [String] = []
+            for entry in entries {
+                guard IPAddressText.isHostName(Substring(entry.text)), !IPAddressText.isIPv4(Substring(entry.text)) else {
+                    throw reader.context.error(.invalidValue, at: entry.path,
+                                               "expected a DNS name such as \"www.cdn.test\", "
+                                                   + "got \(ValueDescription.quote(entry.text))")
+                }
+                // Host matching is case-insensitive and ignores the root dot; store the canonical form once.
+                var canonical = entry.text.lowercased()
+                if canonical.hasSuffix(".") { canonical.removeLast() }
+                if names.contains(canonical) {
+                    throw reader.context.error(.duplicate, at: entry.path,
+                                               "duplicate service name \(ValueDescription.quote(canonical))")
+                }
+                names.append(canonical)
+            }
+            serviceNames = names
+        }
+    }
+}

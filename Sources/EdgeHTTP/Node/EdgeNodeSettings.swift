@@ -1,0 +1,47 @@
+import EdgeCache
+import EdgeUpstream
+
+/// Everything needed to run one node, as plain values: the executable fills it from `edge.conf`, tests fill it
+/// directly.
+public struct EdgeNodeSettings: Sendable {
+    public var name: String
+    public var server: ServerSettings
+    public var proxy: ProxySettings
+    public var memoryCapacityBytes: Int
+    public var memoryMaxObjectBytes: Int
+    /// `nil` runs without a disk tier.
+    public var diskPath: String?
+    public var diskCapacityBytes: Int
+    public var origins: [Upstream]
+    public var upstreamTimeouts: UpstreamTimeouts
+    public var maxConnectionsPerHost: Int
+    public var failureThreshold: Int
+    public var failureBackoffSeconds: Double
+    /// "stdout", "-", a file path, or `nil` for no access log.
+    public var accessLog: String?
+    /// Where `/metrics` is served; `nil` for nowhere.
+    public var metricsHost: String?
+    public var metricsPort: Int?
+
+    public init(name: String, server: ServerSettings, proxy: ProxySettings, memoryCapacityBytes: Int = 256 << 20,
+                memoryMaxObjectBytes: Int = 16 << 20, diskPath: String? = nil, diskCapacityBytes: Int = 1 << 30,
+                origins: [Upstream], upstreamTimeouts: UpstreamTimeouts = UpstreamTimeouts(),
+                maxConnectionsPerHost: Int = 64, failureThreshold: Int = 3, failureBackoffSeconds: Double = 10,
+                accessLog: String? = nil, metricsHost: String? = nil, metricsPort: Int? = nil) {
+        self.name = name
+        self.server = server
+        self.proxy = proxy
+        self.memoryCapacityBytes = memoryCapacityBytes
+        self.memoryMaxObjectBytes = memoryMaxObjectBytes
+        self.diskPath = diskPath
+        self.diskCapacityBytes = diskCapacityBytes
+        self.origins = origins
+        self.upstreamTimeouts = upstreamTimeouts
+        self.maxConnectionsPerHost = maxConnectionsPerHost
+        self.failureThreshold = failureThreshold
+        self.failureBackoffSeconds = failureBackoffSeconds
+        self.accessLog = accessLog
+        self.metricsHost = metricsHost
+        self.metricsPort = metricsPort
+    }
+}

@@ -1,0 +1,72 @@
+import EdgeCache
+import EdgeCore
+import NIOCore
+import NIOHTTP1
+
+extension ProxyEngine {
+    /// GET and HEAD: look the request up, then serve, revalidate or fetch.
+    func respondCacheable(_ request: ProxyRequest) async -> ProxyResponse {
+        guard let key = cacheKey(for: request) else {
+            return errorResponse(.badRequest, message: "missing Host or malformed request target",
+                                 entry: detailEntry("bad request"))
+        }
+        let requestDirectives = CacheControl(headers: request.head.headers)
+        let authorized = request.head.headers.contains(name: "authorization")
+        let variant = variantKey(for: key, request: request)
+
+        if let (object, tier) = await lookup(primaryKey: key.primary, variantKey: variant),
+           !authorized || object.mayServeAuthorizedRequests {
+            let now = self.now()
+            switch settings.policy.evaluate(stored: object.storedInfo, request: request.head.headers, now: now) {
+            case .fresh(let age, let ttl):
+                return deliverStored(object, to: request, age: age, entry: hitEntry(ttl: ttl), phase: .hit, tier: tier)
+            case .staleAllowedByClient(let age):
+                var entry = hitEntry(ttl: object.remainingTTL(policy: settings.policy, now: now))
+                entry.detail = "max-stale"
+                return deliverStored(object, to: request, age: age, entry: entry, phase: .stale, tier: tier)
+            case .staleWhileRevalidate(let age, _):
+                refreshInBackground(key: key, variant: variant, stale: object, request: request)
+                var entry = hitEntry(ttl: object.remainingTTL(policy: settings.policy, now: now))
+                entry.detail = "stale-while-revalidate"
+                return deliverStored(object, to: request, age: age, entry: entry, phase: .staleUpdating, tier: tier)
+            case .revalidate:
+                if requestDirectives.onlyIfCached {
+                    return errorResponse(.gatewayTimeout, message: "only-if-cached and the stored response is stale",
+                                         entry: detailEntry("only-if-cached"))
+                }
+                return await fetch(key: key, variant: variant, request: request, stale: object, coalesce: !authorized)
+            }
+        }
+
+        if requestDirectives.onlyIfCached {
+            var entry = CacheStatusEntry(cacheName: settings.cacheName)
+            entry.fwd = .uriMiss
+            entry.detail = "only-if-cached"
+            return errorResponse(.gatewayTimeout, message: "only-if-cached and nothing is stored", entry: entry)
+        }
+        return await fetch(key: key, variant: variant, request: request, stale: nil, coalesce: !authorized)
+    }
+
+    /// Memory first, then disk on the I/O pool (promoting the object to memory).
+    func lookup(primaryKey: String, variantKey: String) async -> (CachedObject, TierHit)? {
+        if let object = store.lookupInMemory(primaryKey: primaryKey, variantKey: variantKey) {
+            return (object, .memory)
+        }
+        guard store.disk != nil else { return nil }
+        let store = self.store
+        do {
+            return try await ioPool.runIfActive {
+                store.lookup(primaryKey: primaryKey, variantKey: variantKey)
+            }
+        } catch {
+            logger.warning("disk lookup failed", metadata: ["key": "\(primaryKey)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    func detailEntry(_ detail: String) -> CacheStatusEntry {
+        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        entry.detail = detail
+        return entry
+    }
+}

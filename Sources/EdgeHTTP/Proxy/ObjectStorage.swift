@@ -1,0 +1,65 @@
+import EdgeCache
+import EdgeUpstream
+import NIOCore
+import NIOHTTP1
+
+extension ProxyEngine {
+    /// Reads the upstream body into the shared body that clients stream from, then stores the object.
+    ///
+    /// The pump belongs to the fetch, not to any one client: a client that disconnects does not stop the object
+    /// from being stored for the next ones (as Varnish's fetch thread outlives the client that caused it).
+    func startPump(_ upstreamBody: UpstreamBody, into body: SharedBody, head: FetchedHead, primaryKey: String,
+                   tags: [String], lock: (key: String, fetch: InflightFetch<FetchedHead>)?) {
+        Task {
+            defer { if let lock { self.inflight.finish(lock.key, lock.fetch) } }
+            do {
+                for try await chunk in upstreamBody {
+                    body.append(chunk)
+                }
+                body.finish()
+            } catch {
+                body.fail(error)
+                logger.warning("upstream body failed; object not stored", metadata: [
+                    "key": "\(primaryKey)", "error": "\(error)",
+                ])
+                return
+            }
+            guard let bytes = body.collected() else { return }
+            let object = CachedObject(
+                primaryKey: primaryKey, variantKey: head.variantKey, varyFields: head.varyFields,
+                status: head.status, headers: head.sharedHeaders, body: bytes,
+                requestTime: head.requestTime, responseTime: head.responseTime, storedAt: now(),
+                tags: tags, generation: 0)
+            await persist(object)
+        }
+    }
+
+    /// Stores an object on the I/O pool (memory insert, disk write for large or demoted objects).
+    func persist(_ object: CachedObject) async {
+        let store = self.store
+        do {
+            _ = try await ioPool.runIfActive { store.store(object) }
+        } catch {
+            logger.error("storing object failed", metadata: ["key": "\(object.primaryKey)", "error": "\(error)"])
+        }
+    }
+
+    func remove(primaryKey: String, variantKey: String) async {
+        let store = self.store
+        do {
+            try await ioPool.runIfActive { store.remove(primaryKey: primaryKey, variantKey: variantKey) }
+        } catch {
+            logger.error("removing object failed", metadata: ["key": "\(primaryKey)", "error": "\(error)"])
+        }
+    }
+
+    /// Invalidates every stored variant of a URL (unsafe methods, RFC 9111 §4.4).
+    func invalidate(primaryKey: String) async {
+        let store = self.store
+        do {
+            try await ioPool.runIfActive { store.remove(primaryKey: primaryKey) }
+        } catch {
+            logger.error("invalidating object failed", metadata: ["key": "\(primaryKey)", "error": "\(error)"])
+        }
+    }
+}

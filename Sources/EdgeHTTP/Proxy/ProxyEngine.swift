@@ -1,0 +1,107 @@
+import EdgeCache
+import EdgeCore
+import EdgeUpstream
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Foundation
+
+/// The proxy: turns a client request into a response by way of the cache and the upstream tier.
+///
+/// Phases, in the order Pingora and Varnish run them: request filter (method, key) → cache lookup →
+/// hit / stale / miss decision → upstream fetch (coalesced, with fallback across upstreams) → storage decision →
+/// delivery (response transforms, Cache-Status, Age) → logging (by the caller). Each phase lives in its own file
+/// as an extension of this type; the rules themselves are pure types in EdgeCache.
+public final class ProxyEngine: Sendable {
+    let settings: ProxySettings
+    let store: TieredStore
+    let chooser: any UpstreamChooser
+    let health: any UpstreamHealthView
+    let client: UpstreamClient
+    let inflight = InflightFetches<FetchedHead>()
+    /// Disk reads and writes run here, never on an event loop.
+    let ioPool: NIOThreadPool
+    let transforms: [any ResponseTransform]
+    let metrics: EdgeMetrics
+    let logger: Logger
+    let now: @Sendable () -> Double
+
+    public init(settings: ProxySettings, store: TieredStore, chooser: any UpstreamChooser,
+                health: any UpstreamHealthView, client: UpstreamClient, ioPool: NIOThreadPool,
+                transforms: [any ResponseTransform] = [], metrics: EdgeMetrics, logger: Logger,
+                now: @escaping @Sendable () -> Double = wallClockSeconds) {
+        self.settings = settings
+        self.store = store
+        self.chooser = chooser
+        self.health = health
+        self.client = client
+        self.ioPool = ioPool
+        self.transforms = transforms
+        self.metrics = metrics
+        self.logger = logger
+        self.now = now
+    }
+
+    /// The event-loop fast path: a fresh hit in the memory tier, answered without leaving the loop.
+    /// Returns `nil` whenever anything else (disk, upstream, revalidation) is needed.
+    public func respondImmediately(to request: ProxyRequest) -> ProxyResponse? {
+        guard request.head.method == .GET || request.head.method == .HEAD,
+              !request.head.headers.contains(name: "authorization"),
+              let key = cacheKey(for: request) else { return nil }
+        let variant = variantKey(for: key, request: request)
+        guard let object = store.lookupInMemory(primaryKey: key.primary, variantKey: variant) else { return nil }
+        let now = self.now()
+        guard case .fresh(let age, let ttl) = settings.policy.evaluate(stored: object.storedInfo,
+                                                                        request: request.head.headers, now: now)
+        else { return nil }
+        return deliverStored(object, to: request, age: age, entry: hitEntry(ttl: ttl), phase: .hit, tier: .memory)
+    }
+
+    /// The full path, for everything the fast path declined.
+    public func respond(to request: ProxyRequest) async -> ProxyResponse {
+        switch request.head.method {
+        case .GET, .HEAD:
+            return await respondCacheable(request)
+        default:
+            return await passThrough(request)
+        }
+    }
+
+    // MARK: Request filter and keys
+
+    func cacheKey(for request: ProxyRequest) -> CacheKey? {
+        guard let host = request.head.headers.first(name: "host") else { return nil }
+        return CacheKey(scheme: "http", host: host, target: request.head.uri)
+    }
+
+    /// The variant this request selects, from the Vary fields last stored for the URL.
+    func variantKey(for key: CacheKey, request: ProxyRequest) -> String {
+        guard let fields = store.varyFields(forPrimaryKey: key.primary), !fields.isEmpty else { return "" }
+        return Vary.secondaryKey(fields: fields, request: request.head.headers)
+    }
+
+    func hitEntry(ttl: Double) -> CacheStatusEntry {
+        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        entry.hit = true
+        entry.ttl = Int(ttl.rounded(.down))
+        return entry
+    }
+
+    func errorResponse(_ status: HTTPResponseStatus, message: String, entry: CacheStatusEntry,
+                       phase: CachePhase = .error) -> ProxyResponse {
+        var headers = HTTPHeaders()
+        let body = ByteBuffer(string: "\(status.code) \(status.reasonPhrase): \(message)\n")
+        headers.add(name: "content-type", value: "text/plain; charset=utf-8")
+        headers.add(name: "content-length", value: String(body.readableBytes))
+        headers.add(name: "cache-control", value: "no-store")
+        headers.add(name: "date", value: HTTPDate.format(Int64(now())))
+        headers.add(name: "cache-status", value: entry.serialized())
+        return ProxyResponse(status: status, headers: headers, body: .buffer(body), phase: phase)
+    }
+}
+
+/// Seconds since the Unix epoch from the system clock.
+@Sendable public func wallClockSeconds() -> Double {
+    Date().timeIntervalSince1970
+}

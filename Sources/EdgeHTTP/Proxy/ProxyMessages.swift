@@ -1,0 +1,55 @@
+import EdgeCache
+import EdgeUpstream
+import NIOCore
+import NIOHTTP1
+
+/// A client request as the proxy phases see it: the parsed head, the (bounded) body, and where it came from.
+public struct ProxyRequest: Sendable {
+    public var head: HTTPRequestHead
+    public var body: ByteBuffer?
+    /// The client's IP address, for X-Forwarded-For and the access log.
+    public var clientAddress: String
+    /// When the request head was complete, seconds since the epoch.
+    public var receivedAt: Double
+
+    public init(head: HTTPRequestHead, body: ByteBuffer? = nil, clientAddress: String, receivedAt: Double) {
+        self.head = head
+        self.body = body
+        self.clientAddress = clientAddress
+        self.receivedAt = receivedAt
+    }
+
+    public var isHead: Bool { head.method == .HEAD }
+}
+
+/// How a response body reaches the client.
+public enum ResponseBody: Sendable {
+    case empty
+    case buffer(ByteBuffer)
+    /// A body still arriving from upstream, shared with coalesced clients and the cache.
+    case shared(SharedBody.Reader)
+    /// A body streamed from upstream to this client only (uncacheable responses, other methods).
+    case upstream(UpstreamBody)
+}
+
+/// A response ready to be written, with what the access log and metrics need to know about it.
+public struct ProxyResponse: Sendable {
+    public var status: HTTPResponseStatus
+    public var headers: HTTPHeaders
+    public var body: ResponseBody
+    public var phase: CachePhase
+    /// Seconds spent waiting for upstream (first byte), when upstream was asked.
+    public var upstreamSeconds: Double?
+    /// Which tier a hit came from, for metrics.
+    public var tier: TierHit?
+
+    public init(status: HTTPResponseStatus, headers: HTTPHeaders, body: ResponseBody, phase: CachePhase,
+                upstreamSeconds: Double? = nil, tier: TierHit? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.phase = phase
+        self.upstreamSeconds = upstreamSeconds
+        self.tier = tier
+    }
+}

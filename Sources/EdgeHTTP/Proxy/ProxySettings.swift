@@ -1,0 +1,24 @@
+import EdgeCache
+
+/// What the proxy phases need to know about this node, built from `edge.conf` by the executable.
+public struct ProxySettings: Sendable {
+    /// The name this cache uses in Cache-Status and Via (`edge-1`).
+    public var cacheName: String
+    /// RFC 9111 storage and serving rules.
+    public var policy: StoragePolicy
+    /// A Host header to send upstream instead of the client's (for origins that expect their own name).
+    public var upstreamHostOverride: String?
+    /// Requests with larger bodies get 413.
+    public var maxRequestBodyBytes: Int
+    /// How long a coalesced client waits for the leader's response head before fetching by itself.
+    public var collapseWaitSeconds: Double
+
+    public init(cacheName: String, policy: StoragePolicy, upstreamHostOverride: String? = nil,
+                maxRequestBodyBytes: Int = 10 << 20, collapseWaitSeconds: Double = 15) {
+        self.cacheName = cacheName
+        self.policy = policy
+        self.upstreamHostOverride = upstreamHostOverride
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.collapseWaitSeconds = collapseWaitSeconds
+    }
+}

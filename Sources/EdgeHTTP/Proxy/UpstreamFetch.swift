@@ -1,0 +1,281 @@
+import EdgeCache
+import EdgeCore
+import EdgeUpstream
+import NIOCore
+import NIOHTTP1
+
+/// What the leader of a coalesced fetch tells the clients that waited for it.
+struct FetchedHead: Sendable {
+    var status: Int
+    /// The headers any client may see (what the cache stores: Set-Cookie and `private=` fields removed).
+    var sharedHeaders: HTTPHeaders
+    var varyFields: [String]
+    var variantKey: String
+    var upstreamSeconds: Double
+    var requestTime: Double
+    var responseTime: Double
+    /// `true` when the object is being stored (Cache-Status `stored`).
+    var stored: Bool
+}
+
+extension ProxyEngine {
+    /// Fetches from upstream for a miss or a stale object, coalescing concurrent requests for the same variant
+    /// into one upstream request.
+    func fetch(key: CacheKey, variant: String, request: ProxyRequest, stale: CachedObject?,
+               coalesce: Bool) async -> ProxyResponse {
+        let lockKey = key.primary + "\n" + variant
+        guard coalesce else {
+            return await lead(key: key, variant: variant, request: request, stale: stale, lock: nil)
+        }
+        switch inflight.join(lockKey) {
+        case .leader(let fetch):
+            return await lead(key: key, variant: variant, request: request, stale: stale, lock: (lockKey, fetch))
+        case .follower(let fetch):
+            metrics.collapsed()
+            if let response = await follow(fetch, request: request, stale: stale) { return response }
+            return await lead(key: key, variant: variant, request: request, stale: stale, lock: nil)
+        }
+    }
+
+    /// A follower: serve what the leader got, or return nil to fetch alone.
+    private func follow(_ fetch: InflightFetch<FetchedHead>, request: ProxyRequest,
+                        stale: CachedObject?) async -> ProxyResponse? {
+        switch await fetch.outcome() {
+        case .shared(let head, let body):
+            if !head.varyFields.isEmpty,
+               Vary.secondaryKey(fields: head.varyFields, request: request.head.headers) != head.variantKey {
+                return nil  // the response varies on something this client sent differently
+            }
+            var entry = CacheStatusEntry(cacheName: settings.cacheName)
+            entry.fwd = stale == nil ? .miss : .stale
+            entry.fwdStatus = head.status
+            entry.collapsed = true
+            entry.stored = head.stored
+            var headers = head.sharedHeaders
+            let age = Freshness.currentAge(responseHeaders: headers, requestTime: head.requestTime,
+                                           responseTime: head.responseTime, now: now())
+            headers.replaceOrAdd(name: "age", value: String(Int(age)))
+            ForwardingHeaders.appendVia(&headers, name: settings.cacheName)
+            appendCacheStatus(&headers, entry)
+            var response = ProxyResponse(status: HTTPResponseStatus(statusCode: head.status), headers: headers,
+                                         body: request.isHead ? .empty : .shared(body.makeReader()),
+                                         phase: .miss, upstreamSeconds: head.upstreamSeconds)
+            applyTransforms(&response, request: request)
+            return response
+        case .notShareable:
+            return nil
+        case .failed(let reason):
+            if let stale, settings.policy.canServeStaleOnError(stored: stale.storedInfo, now: now()) {
+                return serveStaleOnError(stale, request: request, fwdStatus: nil, reason: reason)
+            }
+            var entry = CacheStatusEntry(cacheName: settings.cacheName)
+            entry.fwd = .miss
+            entry.collapsed = true
+            entry.detail = reason
+            return errorResponse(.badGateway, message: reason, entry: entry)
+        }
+    }
+
+    /// The leader: asks upstream, decides whether to store, and publishes the result to followers.
+    private func lead(key: CacheKey, variant: String, request: ProxyRequest, stale: CachedObject?,
+                      lock: (key: String, fetch: InflightFetch<FetchedHead>)?) async -> ProxyResponse {
+        var finished = false
+        func release() {
+            guard let lock, !finished else { return }
+            finished = true
+            inflight.finish(lock.key, lock.fetch)
+        }
+        defer { release() }
+
+        var headers = ForwardingHeaders.upstreamRequestHeaders(
+            from: request.head.headers, clientAddress: request.clientAddress, viaName: settings.cacheName,
+            hostOverride: settings.upstreamHostOverride, forCacheFill: true)
+        if let stale {
+            for (name, value) in settings.policy.revalidationHeaders(stored: stale.storedInfo) {
+                headers.replaceOrAdd(name: name, value: value)
+            }
+        }
+        // HEAD is fetched as GET so the object can be stored, as nginx's proxy_cache_convert_head does.
+        let upstreamRequest = UpstreamRequest(method: .GET, target: request.head.uri, headers: headers)
+
+        let requestTime = now()
+        if let stale, allUpstreamsDown(for: key, now: requestTime),
+           settings.policy.canServeStaleOnError(stored: stale.storedInfo, now: requestTime) {
+            lock?.fetch.publish(.failed("every upstream is down"))
+            return serveStaleOnError(stale, request: request, fwdStatus: nil, reason: "every upstream is down")
+        }
+
+        let upstreamResponse: UpstreamResponse
+        do {
+            upstreamResponse = try await sendWithFallback(upstreamRequest, cacheKey: key.primary)
+        } catch {
+            lock?.fetch.publish(.failed(error.detail))
+            if let stale, settings.policy.canServeStaleOnError(stored: stale.storedInfo, now: now()) {
+                return serveStaleOnError(stale, request: request, fwdStatus: nil, reason: error.detail)
+            }
+            var entry = CacheStatusEntry(cacheName: settings.cacheName)
+            entry.fwd = stale == nil ? .miss : .stale
+            entry.detail = error.detail
+            return errorResponse(HTTPResponseStatus(statusCode: error.clientStatus), message: error.description,
+                                 entry: entry)
+        }
+        let responseTime = now()
+
+        if let stale, upstreamResponse.status == 304 {
+            return await finishRevalidation(stale: stale, response: upstreamResponse, request: request,
+                                            requestTime: requestTime, responseTime: responseTime, lock: lock?.fetch)
+        }
+        if let stale, upstreamResponse.status >= 500,
+           settings.policy.canServeStaleOnError(stored: stale.storedInfo, now: responseTime) {
+            lock?.fetch.publish(.failed("upstream answered \(upstreamResponse.status)"))
+            return serveStaleOnError(stale, request: request, fwdStatus: upstreamResponse.status,
+                                     reason: "upstream answered \(upstreamResponse.status)")
+        }
+
+        var responseHeaders = ForwardingHeaders.downstreamResponseHeaders(from: upstreamResponse.headers,
+                                                                          viaName: settings.cacheName)
+        if !responseHeaders.contains(name: "date") {
+            responseHeaders.add(name: "date", value: HTTPDate.format(Int64(responseTime)))
+        }
+        let requestForPolicy = request.head.headers
+        let decision = settings.policy.decide(method: "GET", requestHeaders: requestForPolicy,
+                                              status: upstreamResponse.status, responseHeaders: responseHeaders)
+        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        entry.fwd = stale == nil ? .miss : .stale
+        entry.fwdStatus = upstreamResponse.status
+        let age = Freshness.currentAge(responseHeaders: responseHeaders, requestTime: requestTime,
+                                       responseTime: responseTime, now: responseTime)
+
+        switch decision {
+        case .store(let instructions):
+            let varyFields = instructions.varyFields
+            let storedVariant = varyFields.isEmpty ? "" : Vary.secondaryKey(fields: varyFields,
+                                                                            request: request.head.headers)
+            let body = SharedBody()
+            let head = FetchedHead(status: upstreamResponse.status, sharedHeaders: instructions.headers,
+                                   varyFields: varyFields, variantKey: storedVariant,
+                                   upstreamSeconds: upstreamResponse.firstByteSeconds, requestTime: requestTime,
+                                   responseTime: responseTime, stored: true)
+            lock?.fetch.publish(.shared(head, body))
+            // The lock is released by the pump once the object is stored, so later requests find it in the cache.
+            finished = true
+            startPump(upstreamResponse.body, into: body, head: head, primaryKey: key.primary,
+                      tags: PurgeTags.from(instructions.headers), lock: lock)
+            entry.stored = true
+            entry.ttl = Int(instructions.freshnessLifetime - age)
+            responseHeaders.replaceOrAdd(name: "age", value: String(Int(age)))
+            appendCacheStatus(&responseHeaders, entry)
+            var response = ProxyResponse(status: HTTPResponseStatus(statusCode: upstreamResponse.status),
+                                         headers: responseHeaders,
+                                         body: request.isHead ? .empty : .shared(body.makeReader()),
+                                         phase: stale == nil ? .miss : .expired,
+                                         upstreamSeconds: upstreamResponse.firstByteSeconds)
+            applyTransforms(&response, request: request)
+            return response
+
+        case .doNotStore(let reason):
+            lock?.fetch.publish(.notShareable)
+            if stale != nil {
+                // The new response supersedes the stored one, which must not be served again.
+                await remove(primaryKey: key.primary, variantKey: variant)
+            }
+            entry.detail = "not stored: \(reason)"
+            responseHeaders.replaceOrAdd(name: "age", value: String(Int(age)))
+            appendCacheStatus(&responseHeaders, entry)
+            var response = ProxyResponse(status: HTTPResponseStatus(statusCode: upstreamResponse.status),
+                                         headers: responseHeaders,
+                                         body: request.isHead ? .empty : .upstream(upstreamResponse.body),
+                                         phase: .uncacheable, upstreamSeconds: upstreamResponse.firstByteSeconds)
+            applyTransforms(&response, request: request)
+            return response
+        }
+    }
+
+    /// 304 from upstream: refresh the stored headers (RFC 9111 §4.3.4) and serve the stored body.
+    private func finishRevalidation(stale: CachedObject, response: UpstreamResponse, request: ProxyRequest,
+                                    requestTime: Double, responseTime: Double,
+                                    lock: InflightFetch<FetchedHead>?) async -> ProxyResponse {
+        // A 304 has no body; reading to the end returns the connection to the pool.
+        do { for try await _ in response.body {} } catch {}
+        let merged = HeaderUpdate.merge(stored: stale.headers, from304: response.headers)
+        let refreshed = stale.replacing(headers: merged, requestTime: requestTime, responseTime: responseTime)
+        await persist(refreshed)
+        let body = SharedBody()
+        body.append(refreshed.body)
+        body.finish()
+        lock?.publish(.shared(FetchedHead(status: refreshed.status, sharedHeaders: refreshed.headers,
+                                          varyFields: refreshed.varyFields, variantKey: refreshed.variantKey,
+                                          upstreamSeconds: response.firstByteSeconds, requestTime: requestTime,
+                                          responseTime: responseTime, stored: true), body))
+        let now = self.now()
+        let age = Freshness.currentAge(responseHeaders: refreshed.headers, requestTime: requestTime,
+                                       responseTime: responseTime, now: now)
+        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        entry.fwd = .stale
+        entry.fwdStatus = 304
+        entry.stored = true
+        entry.ttl = Int(refreshed.remainingTTL(policy: settings.policy, now: now))
+        return deliverStored(refreshed, to: request, age: age, entry: entry, phase: .revalidated, tier: nil,
+                             upstreamSeconds: response.firstByteSeconds)
+    }
+
+    func serveStaleOnError(_ stale: CachedObject, request: ProxyRequest, fwdStatus: Int?,
+                           reason: String) -> ProxyResponse {
+        let now = self.now()
+        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        entry.hit = true
+        entry.fwd = .stale
+        entry.fwdStatus = fwdStatus
+        entry.ttl = Int(stale.remainingTTL(policy: settings.policy, now: now))
+        entry.detail = "stale-if-error: \(reason)"
+        metrics.staleServed()
+        let age = Freshness.currentAge(responseHeaders: stale.headers, requestTime: stale.requestTime,
+                                       responseTime: stale.responseTime, now: now)
+        return deliverStored(stale, to: request, age: age, entry: entry, phase: .stale, tier: nil)
+    }
+
+    /// Tries the chooser's upstreams in order until one answers; records every outcome in the health view.
+    func sendWithFallback(_ request: UpstreamRequest, cacheKey: String) async throws(UpstreamError)
+        -> UpstreamResponse
+    {
+        let plan = chooser.plan(for: cacheKey, now: now())
+        var lastError = UpstreamError(kind: .connect, upstream: "none", message: "no upstream is configured")
+        for upstream in plan {
+            do {
+                let response = try await client.send(request, to: upstream, logger: logger)
+                health.record(response.status >= 500 ? .failure : .success, for: upstream, now: now())
+                metrics.upstreamResponse(seconds: response.firstByteSeconds, upstream: upstream.name)
+                return response
+            } catch {
+                health.record(.failure, for: upstream, now: now())
+                metrics.upstreamError(kind: error.kind.rawValue, upstream: upstream.name)
+                logger.warning("upstream request failed", metadata: [
+                    "upstream": "\(upstream.name)", "target": "\(request.target)", "error": "\(error)",
+                ])
+                lastError = error
+                if !error.isRetryable(idempotent: request.isIdempotent) { break }
+            }
+        }
+        throw lastError
+    }
+
+    func allUpstreamsDown(for key: CacheKey, now: Double) -> Bool {
+        let plan = chooser.plan(for: key.primary, now: now)
+        return !plan.isEmpty && plan.allSatisfy { !health.isAvailable($0, now: now) }
+    }
+
+    /// Refreshes a stale-while-revalidate object without making any client wait for it.
+    func refreshInBackground(key: CacheKey, variant: String, stale: CachedObject, request: ProxyRequest) {
+        let lockKey = key.primary + "\n" + variant
+        guard case .leader(let fetch) = inflight.join(lockKey) else { return }
+        var refreshRequest = request
+        refreshRequest.head.method = .GET
+        Task {
+            let response = await self.lead(key: key, variant: variant, request: refreshRequest, stale: stale,
+                                           lock: (lockKey, fetch))
+            if case .upstream(let body) = response.body {
+                do { for try await _ in body {} } catch {}
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// The public HTTP/1.1 listener: a SwiftNIO server whose pipeline is
+/// `ConnectionGuardHandler → HTTP codec (limits, pipelining, 400 on parse errors) → HTTPRequestHandler`.
+///
+/// As a ServiceLifecycle service it stops accepting on graceful shutdown (SIGTERM/SIGINT), lets in-flight
+/// requests finish for up to `drainTimeout` seconds, then closes what is left.
+public final class EdgeServer: Service, Sendable {
+    private let settings: ServerSettings
+    private let engine: ProxyEngine
+    private let observer: RequestObserver
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let quiesce: ServerQuiescingHelper
+    private let channel = Mutex<(any Channel)?>(nil)
+    private let now: @Sendable () -> Double
+
+    public init(settings: ServerSettings, engine: ProxyEngine, observer: RequestObserver, group: any EventLoopGroup,
+                logger: Logger, now: @escaping @Sendable () -> Double = wallClockSeconds) {
+        self.settings = settings
+        self.engine = engine
+        self.observer = observer
+        self.group = group
+        self.logger = logger
+        self.quiesce = ServerQuiescingHelper(group: group)
+        self.now = now
+    }
+
+    /// Binds the listener; returns the bound port.
+    @discardableResult
+    public func start() async throws -> Int {
+        if let existing = channel.withLock({ $0 }), let port = existing.localAddress?.port { return port }
+        let settings = self.settings
+        let engine = self.engine
+        let observer = self.observer
+        let now = self.now
+        let logger = self.logger
+        let quiesce = self.quiesce
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderListSize = settings.maxHeaderBytes
+        decoderLimits.maxHeaderFieldSize = settings.maxHeaderBytes
+        decoderLimits.maxHeaderFieldCount = settings.maxHeaderCount
+        let limits = RequestLimits(maxRequestLineBytes: settings.maxRequestLineBytes,
+                                   maxRequestBodyBytes: settings.maxRequestBodyBytes)
+        // Headers plus request line plus line endings: beyond this a head can only be abuse.
+        let maxHeadBytes = settings.maxHeaderBytes + settings.maxRequestLineBytes + 2 * settings.maxHeaderCount + 64
+        let checkInterval = TimeAmount.milliseconds(Int64(max(50, min(1000, min(settings.headerTimeout,
+                                                                                  settings.idleTimeout) * 250))))
+
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let guardState = ConnectionGuard(now: now(), headerTimeout: settings.headerTimeout,
+                                                     idleTimeout: settings.idleTimeout, maxHeadBytes: maxHeadBytes)
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(ConnectionGuardHandler(
+                        guardState: guardState, checkInterval: checkInterval, now: now,
+                        onClose: { reason in logger.debug("closing connection", metadata: ["reason": "\(reason)"]) }))
+                    try sync.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true, withErrorHandling: true,
+                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+                    try sync.addHandler(HTTPRequestHandler(engine: engine, observer: observer, limits: limits, now: now))
+                }
+            }
+        let bound = try await bootstrap.bind(host: settings.host, port: settings.port).get()
+        channel.withLock { $0 = bound }
+        let port = bound.localAddress?.port ?? settings.port
+        logger.info("listening", metadata: ["address": "\(settings.host):\(port)"])
+        return port
+    }
+
+    public var boundPort: Int? { channel.withLock { $0?.localAddress?.port } }
+
+    public func run() async throws {
+        try await start()
+        // Serve until a graceful shutdown is requested (or the task is cancelled), then drain.
+        try? await gracefulShutdown()
+        await drain()
+    }
+
+    /// Stops accepting, waits for in-flight requests to finish (bounded by `drainTimeout`), closes the rest.
+    public func drain() async {
+        guard channel.withLock({ $0 }) != nil else { return }
+        logger.info("draining connections", metadata: ["timeout": "\(settings.drainTimeout)s"])
+        let promise = group.next().makePromise(of: Void.self)
+        quiesce.initiateShutdown(promise: promise)
+        let drained = await promise.futureResult.completes(within: settings.drainTimeout)
+        if !drained {
+            logger.warning("drain timeout reached; remaining connections close with the event loops")
+        }
+        channel.withLock { $0 = nil }
+    }
+}
+
+extension EventLoopFuture {
+    /// Waits for the future, at most `seconds`; whether it completed in time.
+    func completes(within seconds: Double) async -> Bool {
+        let once = OnceFlag()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            func finish(_ value: Bool) {
+                if once.claim() { continuation.resume(returning: value) }
+            }
+            let timeout = eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { finish(false) }
+            whenComplete { _ in
+                timeout.cancel()
+                finish(true)
+            }
+        }
+    }
+}
+
+/// True for the first caller of `claim()` only.
+final class OnceFlag: Sendable {
+    private let claimed = Atomic<Bool>(false)
+    func claim() -> Bool { claimed.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged }
+}

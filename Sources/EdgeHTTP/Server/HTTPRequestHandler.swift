@@ -1,0 +1,199 @@
+import EdgeCache
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The per-connection shell between NIO's HTTP/1.1 codec and the proxy engine.
+///
+/// It assembles a request (bounded body), asks the engine for a response — on the event loop for memory hits,
+/// in a task otherwise — and writes it, streaming bodies with back-pressure. NIO's pipelining handler in front
+/// of it guarantees one request at a time per connection, in order.
+final class HTTPRequestHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case receiving(HTTPRequestHead, ByteBuffer?, receivedAt: Double)
+        /// The body exceeded the limit; the rest of the request is discarded and the connection closed.
+        case discarding
+        case responding
+    }
+
+    private var state = State.idle
+    private let engine: ProxyEngine
+    private let observer: RequestObserver
+    private let limits: RequestLimits
+    private let now: @Sendable () -> Double
+
+    init(engine: ProxyEngine, observer: RequestObserver, limits: RequestLimits, now: @escaping @Sendable () -> Double) {
+        self.engine = engine
+        self.observer = observer
+        self.limits = limits
+        self.now = now
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            context.triggerUserOutboundEvent(RequestLifecycleEvent.headReceived, promise: nil)
+            if let rejection = limits.check(head) {
+                state = .discarding
+                respondDirectly(context: context, head: head, status: rejection.status, message: rejection.reason)
+                return
+            }
+            state = .receiving(head, nil, receivedAt: now())
+        case .body(var chunk):
+            guard case .receiving(let head, var body, let receivedAt) = state else { return }
+            let size = (body?.readableBytes ?? 0) + chunk.readableBytes
+            if size > limits.maxRequestBodyBytes {
+                state = .discarding
+                respondDirectly(context: context, head: head, status: .payloadTooLarge,
+                                message: "request body larger than \(limits.maxRequestBodyBytes) bytes")
+                return
+            }
+            if body == nil {
+                body = chunk
+            } else {
+                body?.writeBuffer(&chunk)
+            }
+            state = .receiving(head, body, receivedAt: receivedAt)
+        case .end:
+            guard case .receiving(let head, let body, let receivedAt) = state else { return }
+            state = .responding
+            let request = ProxyRequest(head: head, body: body, clientAddress: clientAddress(context),
+                                       receivedAt: receivedAt)
+            if let response = engine.respondImmediately(to: request) {
+                writeImmediately(response, for: request, context: context)
+            } else {
+                respondAsync(to: request, context: context)
+            }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Parse errors were already answered with 400 by NIO's protocol error handler; the connection closes.
+        observer.connectionError(error)
+        context.close(promise: nil)
+    }
+
+    // MARK: Writing
+
+    /// Memory hits: the whole response in one flush, without leaving the event loop.
+    private func writeImmediately(_ response: ProxyResponse, for request: ProxyRequest, context: ChannelHandlerContext) {
+        let keepAlive = request.head.isKeepAlive
+        context.write(wrapOutboundOut(.head(responseHead(response, request: request, keepAlive: keepAlive))),
+                      promise: nil)
+        var bytes = 0
+        if case .buffer(let buffer) = response.body {
+            bytes = buffer.readableBytes
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+        completed(request: request, response: response, bytes: bytes, keepAlive: keepAlive, context: context,
+                  written: promise.futureResult)
+    }
+
+    private func respondAsync(to request: ProxyRequest, context: ChannelHandlerContext) {
+        let channel = context.channel
+        let engine = self.engine
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let keepAlive = request.head.isKeepAlive
+        Task {
+            let response = await engine.respond(to: request)
+            let head = ResponseHeadBuilder.head(response, request: request, keepAlive: keepAlive)
+            var bytes = 0
+            var succeeded = true
+            do {
+                try await channel.writeAndFlush(HTTPServerResponsePart.head(head))
+                switch response.body {
+                case .empty:
+                    break
+                case .buffer(let buffer):
+                    bytes = buffer.readableBytes
+                    try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)))
+                case .shared(let reader):
+                    for try await chunk in reader {
+                        bytes += chunk.readableBytes
+                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
+                    }
+                case .upstream(let body):
+                    for try await chunk in body {
+                        bytes += chunk.readableBytes
+                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
+                    }
+                }
+                try await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+            } catch {
+                succeeded = false
+            }
+            let finalBytes = bytes
+            let ok = succeeded
+            channel.eventLoop.execute {
+                let (handler, context) = loopBound.value
+                if ok {
+                    handler.completed(request: request, response: response, bytes: finalBytes, keepAlive: keepAlive,
+                                      context: context, written: context.eventLoop.makeSucceededVoidFuture())
+                } else {
+                    // The body broke off midway (client gone or upstream failed): the only honest signal left
+                    // is closing the connection.
+                    handler.observer.responded(request: request, response: response, bytes: finalBytes)
+                    context.close(promise: nil)
+                }
+            }
+        }
+    }
+
+    private func completed(request: ProxyRequest, response: ProxyResponse, bytes: Int, keepAlive: Bool,
+                           context: ChannelHandlerContext, written: EventLoopFuture<Void>) {
+        state = .idle
+        observer.responded(request: request, response: response, bytes: bytes)
+        context.triggerUserOutboundEvent(RequestLifecycleEvent.responseCompleted, promise: nil)
+        if !keepAlive || response.headers.first(name: "connection")?.lowercased() == "close" {
+            written.whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Answers a request the handler itself rejects (limits), then closes: the rest of what the client sends
+    /// cannot be trusted to frame the next request.
+    private func respondDirectly(context: ChannelHandlerContext, head: HTTPRequestHead, status: HTTPResponseStatus,
+                                 message: String) {
+        let body = ByteBuffer(string: "\(status.code) \(status.reasonPhrase): \(message)\n")
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/plain; charset=utf-8")
+        headers.add(name: "content-length", value: String(body.readableBytes))
+        headers.add(name: "connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+                      promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        observer.rejected(head: head, status: status, reason: message, client: clientAddress(context))
+    }
+
+    private func responseHead(_ response: ProxyResponse, request: ProxyRequest, keepAlive: Bool) -> HTTPResponseHead {
+        ResponseHeadBuilder.head(response, request: request, keepAlive: keepAlive)
+    }
+
+    private func clientAddress(_ context: ChannelHandlerContext) -> String {
+        context.channel.remoteAddress?.ipAddress ?? "-"
+    }
+}
+
+/// Builds the response head: the HTTP version of the request, and connection management fields.
+enum ResponseHeadBuilder {
+    static func head(_ response: ProxyResponse, request: ProxyRequest, keepAlive: Bool) -> HTTPResponseHead {
+        var headers = response.headers
+        if !keepAlive {
+            headers.replaceOrAdd(name: "connection", value: "close")
+        } else if request.head.version == .http1_0 {
+            if headers.contains(name: "content-length") {
+                headers.replaceOrAdd(name: "connection", value: "keep-alive")
+            } else {
+                // HTTP/1.0 has no chunked encoding: the end of the body is the end of the connection.
+                headers.replaceOrAdd(name: "connection", value: "close")
+            }
+        }
+        return HTTPResponseHead(version: request.head.version, status: response.status, headers: headers)
+    }
+}

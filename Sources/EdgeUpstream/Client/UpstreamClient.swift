@@ -1,0 +1,110 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Timeouts for upstream requests, in seconds.
+public struct UpstreamTimeouts: Sendable, Equatable {
+    /// To establish a TCP connection.
+    public var connect: Double
+    /// From sending the request to receiving the response head.
+    public var firstByte: Double
+    /// Longest silence allowed between body bytes.
+    public var idle: Double
+
+    public init(connect: Double = 2, firstByte: Double = 10, idle: Double = 30) {
+        self.connect = connect
+        self.firstByte = firstByte
+        self.idle = idle
+    }
+}
+
+/// Pooled keep-alive HTTP/1.1 client for upstreams, built on AsyncHTTPClient.
+///
+/// AsyncHTTPClient already pools connections per host, streams bodies with back-pressure and enforces read
+/// timeouts; this type fixes the settings a proxy needs (no redirects followed, no decompression, first-byte
+/// deadline) and turns its errors into `UpstreamError`s the proxy can act on.
+public final class UpstreamClient: Sendable {
+    private let client: HTTPClient
+    public let timeouts: UpstreamTimeouts
+
+    public init(eventLoopGroup: any EventLoopGroup, timeouts: UpstreamTimeouts, maxConnectionsPerHost: Int = 64) {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .milliseconds(Int64(timeouts.connect * 1000)),
+                           read: .milliseconds(Int64(timeouts.idle * 1000))),
+            decompression: .disabled
+        )
+        configuration.connectionPool = .init(idleTimeout: .seconds(60),
+                                             concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnectionsPerHost)
+        configuration.httpVersion = .http1Only
+        self.client = HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
+        self.timeouts = timeouts
+    }
+
+    /// Sends `request` to `upstream` and returns once the response head has arrived.
+    public func send(_ request: UpstreamRequest, to upstream: Upstream, logger: Logger) async throws(UpstreamError)
+        -> UpstreamResponse
+    {
+        var outbound = HTTPClientRequest(url: upstream.baseURL + request.target)
+        outbound.method = request.method
+        outbound.headers = request.headers
+        if let body = request.body, body.readableBytes > 0 {
+            outbound.body = .bytes(body)
+        }
+        let started = ContinuousClock.now
+        do {
+            let response = try await client.execute(outbound, timeout: .milliseconds(Int64(timeouts.firstByte * 1000)),
+                                                    logger: logger)
+            let elapsed = ContinuousClock.now - started
+            return UpstreamResponse(
+                status: Int(response.status.code),
+                headers: response.headers,
+                body: UpstreamBody(base: response.body, upstream: upstream.name),
+                upstream: upstream,
+                firstByteSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            )
+        } catch {
+            throw Self.classify(error, upstream: upstream.name, phase: .head)
+        }
+    }
+
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    enum Phase { case head, body }
+
+    /// Maps AsyncHTTPClient and NIO errors onto the proxy's error kinds.
+    static func classify(_ error: any Error, upstream: String, phase: Phase) -> UpstreamError {
+        if let error = error as? UpstreamError { return error }
+        if error is CancellationError {
+            return UpstreamError(kind: .cancelled, upstream: upstream, message: "cancelled")
+        }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout:
+                return UpstreamError(kind: phase == .head ? .firstByteTimeout : .idleTimeout, upstream: upstream,
+                                     message: "\(error)")
+            case .connectTimeout, .socksHandshakeTimeout, .tlsHandshakeTimeout:
+                return UpstreamError(kind: .connect, upstream: upstream, message: "\(error)")
+            case .cancelled:
+                return UpstreamError(kind: .cancelled, upstream: upstream, message: "\(error)")
+            default:
+                return UpstreamError(kind: .protocolError, upstream: upstream, message: "\(error)")
+            }
+        }
+        if error is NIOConnectionError || error is ChannelError || error is IOError {
+            if phase == .body {
+                return UpstreamError(kind: .protocolError, upstream: upstream, message: "\(error)")
+            }
+            return UpstreamError(kind: .connect, upstream: upstream, message: "\(error)")
+        }
+        if error is HTTPParserError {
+            return UpstreamError(kind: .protocolError, upstream: upstream, message: "\(error)")
+        }
+        return UpstreamError(kind: phase == .head ? .connect : .protocolError, upstream: upstream, message: "\(error)")
+    }
+}

@@ -1,0 +1,36 @@
+import Synchronization
+
+/// Thread-safe health view fed by the outcomes of real requests (passive health checks).
+public final class PassiveHealthTracker: UpstreamHealthView {
+    private let states: Mutex<[Upstream: PassiveHealthState]>
+    private let threshold: Int
+    private let backoff: Double
+
+    public init(threshold: Int, backoff: Double) {
+        self.threshold = threshold
+        self.backoff = backoff
+        self.states = Mutex([:])
+    }
+
+    public func isAvailable(_ upstream: Upstream, now: Double) -> Bool {
+        states.withLock { $0[upstream]?.isAvailable(now: now) ?? true }
+    }
+
+    public func record(_ outcome: UpstreamOutcome, for upstream: Upstream, now: Double) {
+        let (threshold, backoff) = (self.threshold, self.backoff)
+        states.withLock { states in
+            var state = states[upstream] ?? PassiveHealthState(threshold: threshold, backoff: backoff)
+            state.record(outcome, now: now)
+            states[upstream] = state
+        }
+    }
+
+    public func snapshot(now: Double) -> [UpstreamHealthSnapshot] {
+        states.withLock { states in
+            states.map { upstream, state in
+                UpstreamHealthSnapshot(upstream: upstream, available: state.isAvailable(now: now),
+                                       consecutiveFailures: state.consecutiveFailures, downUntil: state.downUntil)
+            }.sorted { $0.upstream.name < $1.upstream.name }
+        }
+    }
+}

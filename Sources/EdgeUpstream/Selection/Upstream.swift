@@ -1,0 +1,47 @@
+/// One server this node can forward to (an origin server today; a shield node once tiers exist).
+public struct Upstream: Hashable, Sendable, CustomStringConvertible {
+    /// The name operators know it by (`origin-1`), used in logs, metrics and Cache-Status details.
+    public var name: String
+    public var scheme: String
+    public var host: String
+    public var port: Int
+
+    public init(name: String, scheme: String = "http", host: String, port: Int) {
+        self.name = name
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `http://host:port` (a path, if any, is ignored); `nil` for anything else.
+    public init?(name: String, url: String) {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        let scheme = url[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        var authority = url[schemeEnd.upperBound...]
+        if let slash = authority.firstIndex(of: "/") { authority = authority[..<slash] }
+        let defaultPort = scheme == "https" ? 443 : 80
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            let host = authority[authority.index(after: authority.startIndex)..<close]
+            let rest = authority[authority.index(after: close)...]
+            let port = rest.hasPrefix(":") ? Int(rest.dropFirst()) : defaultPort
+            guard let port, (1...65535).contains(port), !host.isEmpty else { return nil }
+            self.init(name: name, scheme: scheme, host: String(host), port: port)
+        } else {
+            let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
+            guard let host = parts.first, !host.isEmpty, parts.count <= 2 else { return nil }
+            let port = parts.count == 2 ? Int(parts[1]) : defaultPort
+            guard let port, (1...65535).contains(port) else { return nil }
+            self.init(name: name, scheme: scheme, host: String(host), port: port)
+        }
+    }
+
+    /// The base URL requests are sent to.
+    public var baseURL: String {
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        return "\(scheme)://\(hostPart):\(port)"
+    }
+
+    public var description: String { "\(name) (\(baseURL))" }
+}

@@ -1,0 +1,67 @@
+import EdgeCache
+import EdgeConfig
+import EdgeHTTP
+import EdgeUpstream
+
+/// Turns a node's entry in `edge.conf` into the plain settings the runtime modules take, so no module below
+/// the executable depends on the configuration format.
+enum NodeSettingsMapper {
+    struct MappingError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func settings(for node: NodeConfiguration, in configuration: EdgeConfiguration) throws
+        -> EdgeNodeSettings
+    {
+        let origins = configuration.upstreamEndpoints(for: node).enumerated().map { index, endpoint in
+            let name = node.upstream.origins.indices.contains(index) ? node.upstream.origins[index] : endpoint.description
+            return Upstream(name: name, scheme: endpoint.scheme.rawValue, host: endpoint.host, port: endpoint.port)
+        }
+        guard !origins.isEmpty else {
+            throw MappingError(description: "\(configuration.sourcePath): node \(node.name) has no upstream origins")
+        }
+        let cache = node.cache
+        let policy = StoragePolicy(
+            shareSetCookie: cache.shareSetCookie,
+            honourCDNCacheControl: cache.honourCDNCacheControl,
+            heuristic: HeuristicPolicy(fraction: cache.heuristicFraction, maxSeconds: cache.heuristicMax.seconds),
+            defaultStaleIfError: cache.staleIfError.seconds,
+            defaultStaleWhileRevalidate: cache.staleWhileRevalidate.seconds)
+        let limits = node.limits
+        let server = ServerSettings(
+            host: node.listen.host, port: node.listen.port, maxHeaderBytes: limits.maxHeaderBytes,
+            maxHeaderCount: limits.maxHeaderCount, maxRequestLineBytes: limits.maxRequestLineBytes,
+            maxRequestBodyBytes: limits.maxRequestBodyBytes, headerTimeout: limits.headerTimeout.seconds,
+            idleTimeout: limits.idleTimeout.seconds, drainTimeout: limits.drainTimeout.seconds)
+        let proxy = ProxySettings(
+            cacheName: cache.cacheName.isEmpty ? node.name : cache.cacheName, policy: policy,
+            upstreamHostOverride: node.upstream.hostHeader, maxRequestBodyBytes: limits.maxRequestBodyBytes,
+            collapseWaitSeconds: node.upstream.firstByteTimeout.seconds)
+        let accessLog: String?
+        switch node.logging.accessLog {
+        case .off: accessLog = nil
+        case .stdout: accessLog = "stdout"
+        case .stderr: accessLog = "/dev/stderr"
+        case .file(let path): accessLog = path
+        }
+        return EdgeNodeSettings(
+            name: node.name, server: server, proxy: proxy,
+            memoryCapacityBytes: cache.memorySize, memoryMaxObjectBytes: cache.memoryMaxObjectSize,
+            diskPath: cache.diskSize > 0 ? cache.diskPath : nil, diskCapacityBytes: cache.diskSize,
+            origins: origins,
+            upstreamTimeouts: UpstreamTimeouts(connect: node.upstream.connectTimeout.seconds,
+                                               firstByte: node.upstream.firstByteTimeout.seconds,
+                                               idle: node.upstream.idleTimeout.seconds),
+            maxConnectionsPerHost: node.upstream.maxConnectionsPerHost,
+            failureThreshold: node.upstream.failureThreshold,
+            failureBackoffSeconds: node.upstream.failureBackoff.seconds,
+            accessLog: accessLog)
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import EdgeConfig
+import EdgeHTTP
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// `edge run --config edge.conf --node NAME`: run one node of the cluster until SIGTERM or SIGINT.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one node (edge or shield) described in the configuration file.",
+        discussion: """
+            On SIGTERM or SIGINT the node stops accepting connections, lets in-flight requests finish (up to \
+            limits.drain_timeout), and exits 0. The disk cache survives restarts.
+            """
+    )
+
+    @Option(name: .long, help: "The cluster configuration file.")
+    var config: String = "edge.conf"
+
+    @Option(name: .long, help: "The name of the node to run, as listed in the configuration file.")
+    var node: String
+
+    @Option(name: .long, help: "Override the node's log level (trace, debug, info, notice, warning, error).")
+    var logLevel: String?
+
+    func run() async throws {
+        let configuration: EdgeConfiguration
+        let nodeConfiguration: NodeConfiguration
+        do {
+            configuration = try ConfigLoader.load(path: config)
+            nodeConfiguration = try configuration.node(named: node)
+        } catch {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+        let level = Logger.Level(rawValue: logLevel ?? nodeConfiguration.logging.level.rawValue) ?? .info
+        bootstrapLogging(level: level)
+        var logger = Logger(label: "edge.\(node)")
+        logger[metadataKey: "node"] = "\(node)"
+
+        let settings: EdgeNodeSettings
+        do {
+            settings = try NodeSettingsMapper.settings(for: nodeConfiguration, in: configuration)
+        } catch {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        do {
+            let edgeNode = try EdgeNode(settings: settings, group: group, logger: logger)
+            let services = ServiceGroup(configuration: .init(
+                services: [.init(service: edgeNode)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+            try await services.run()
+        } catch {
+            logger.critical("node failed", metadata: ["error": "\(error)"])
+            try? await group.shutdownGracefully()
+            throw ExitCode.failure
+        }
+        try await group.shutdownGracefully()
+    }
+}

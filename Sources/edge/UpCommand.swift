@@ -1,0 +1,61 @@
+import ArgumentParser
+import EdgeConfig
+import Foundation
+
+/// `edge up`: run the whole cluster described in the configuration file as local processes.
+///
+/// Each dev origin and each node runs as its own `edge origin` / `edge run` process, as it would in production,
+/// so a crash in one is visible as exactly that. Output is prefixed with the process name. Nothing is restarted
+/// behind the operator's back: a process that exits is reported; Ctrl-C or SIGTERM stops them all cleanly.
+struct UpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Start every dev origin and node in the configuration file on this machine.",
+        discussion: """
+            Waits until every listener accepts connections, prints their URLs, then runs until Ctrl-C or SIGTERM, \
+            which stops all processes gracefully. If any process fails to start, all are stopped and the exit code \
+            is 1.
+            """
+    )
+
+    @Option(name: .long, help: "The cluster configuration file.")
+    var config: String = "edge.conf"
+
+    @Option(name: .long, help: "Seconds to wait for every listener to accept connections.")
+    var startupTimeout: Double = 30
+
+    func run() throws {
+        let configuration: EdgeConfiguration
+        do {
+            configuration = try ConfigLoader.load(path: config)
+        } catch {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var plans: [ProcessPlan] = []
+        for origin in configuration.origins where origin.isDevOrigin {
+            let port = origin.listen?.port ?? origin.endpoint.port
+            let host = origin.listen?.host ?? origin.endpoint.host
+            plans.append(ProcessPlan(name: origin.name, arguments: ["origin", "--config", config, "--name", origin.name],
+                                     host: host, port: port, url: "http://\(host):\(port)/"))
+        }
+        for node in configuration.nodes {
+            plans.append(ProcessPlan(name: node.name, arguments: ["run", "--config", config, "--node", node.name],
+                                     host: node.listen.host, port: node.listen.port,
+                                     url: "http://\(node.listen.host):\(node.listen.port)/ (\(node.role.rawValue), "
+                                        + "\(node.location.region))"))
+        }
+        let supervisor = Supervisor(executable: executable)
+        let code = supervisor.run(plans, startupTimeout: startupTimeout)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+struct ProcessPlan {
+    var name: String
+    var arguments: [String]
+    var host: String
+    var port: Int
+    var url: String
+}

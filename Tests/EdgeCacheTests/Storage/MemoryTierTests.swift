@@ -1,0 +1,152 @@
+import Dispatch
+import Testing
+@testable import EdgeCache
+
+@Suite("MemoryTier")
+struct MemoryTierTests {
+    /// Objects of a known, equal cost so capacities can be stated in objects.
+    private func object(_ name: String, variant: String = "", storedAt: Double = 1, vary: [String] = [],
+                        tags: [String] = []) -> CachedObject {
+        makeObject(primaryKey: "http://example.com/" + name, variantKey: variant, varyFields: vary, bodySize: 1000,
+                   storedAt: storedAt, tags: tags)
+    }
+
+    @Test func putGetAndStats() {
+        let tier = MemoryTier(capacityBytes: 1_000_000, maxObjectBytes: 100_000)
+        let a = object("a")
+        #expect(tier.put(a).isEmpty)
+        #expect(tier.get(a.storageKey) === a)
+        #expect(tier.peek(a.storageKey) === a)
+        #expect(tier.contains(a.storageKey))
+        #expect(tier.get("http://example.com/missing\n") == nil)
+        #expect(tier.stats == TierStats(objects: 1, bytes: a.byteCost, capacityBytes: 1_000_000))
+    }
+
+    @Test func evictsLeastRecentlyUsedAndReturnsTheObjects() {
+        let cost = object("a").byteCost
+        let tier = MemoryTier(capacityBytes: cost * 3, maxObjectBytes: cost * 3)
+        let a = object("a"), b = object("b"), c = object("c"), d = object("d"), e = object("e")
+        tier.put(a)
+        tier.put(b)
+        tier.put(c)
+        #expect(tier.get(a.storageKey) === a)  // a becomes most recent; b is now the oldest
+        #expect(tier.peek(b.storageKey) === b)  // peek does not change that
+        let evicted = tier.put(d)
+        #expect(evicted.map(\.storageKey) == [b.storageKey])
+        #expect(!tier.contains(b.storageKey))
+        #expect(tier.put(e).map(\.storageKey) == [c.storageKey])
+        #expect(tier.stats.objects == 3)
+        #expect(tier.stats.bytes == cost * 3)
+    }
+
+    @Test func oversizeObjectIsReturnedAndSupersedesTheOldVersion() {
+        let tier = MemoryTier(capacityBytes: 100_000, maxObjectBytes: 2000)
+        let small = makeObject(primaryKey: "k", bodySize: 100)
+        let large = makeObject(primaryKey: "k", bodySize: 5000)
+        tier.put(small)
+        #expect(!tier.accepts(large))
+        #expect(tier.put(large).map { $0 === large } == [true])
+        #expect(!tier.contains("k\n"))
+        #expect(tier.stats.bytes == 0)
+    }
+
+    @Test func maxObjectBytesIsCappedAtCapacity() {
+        let tier = MemoryTier(capacityBytes: 1000, maxObjectBytes: 10_000)
+        #expect(tier.maxObjectBytes == 1000)
+    }
+
+    @Test func replacingAnObjectIsNotAnEviction() {
+        let tier = MemoryTier(capacityBytes: 1_000_000, maxObjectBytes: 100_000)
+        let first = makeObject(primaryKey: "k", bodySize: 100)
+        let second = makeObject(primaryKey: "k", bodySize: 300)
+        tier.put(first)
+        #expect(tier.put(second).isEmpty)
+        #expect(tier.get("k\n") === second)
+        #expect(tier.stats.objects == 1)
+        #expect(tier.stats.bytes == second.byteCost)
+    }
+
+    @Test func insertIfAbsentNeverOverwrites() {
+        let tier = MemoryTier(capacityBytes: 1_000_000, maxObjectBytes: 100_000)
+        let newer = makeObject(primaryKey: "k", storedAt: 2)
+        let older = makeObject(primaryKey: "k", storedAt: 1)
+        #expect(tier.insertIfAbsent(newer).inserted)
+        #expect(!tier.insertIfAbsent(older).inserted)
+        #expect(tier.get("k\n") === newer)
+    }
+
+    @Test func removeByKeyAndByPrimaryKey() {
+        let tier = MemoryTier(capacityBytes: 1_000_000, maxObjectBytes: 100_000)
+        let gzip = object("a", variant: "gzip", vary: ["accept-encoding"])
+        let plain = object("a", variant: "identity", vary: ["accept-encoding"])
+        let other = object("b")
+        for item in [gzip, plain, other] { tier.put(item) }
+        #expect(tier.variantKeys(forPrimaryKey: gzip.primaryKey) == ["gzip", "identity"])
+
+        #expect(tier.remove(gzip.storageKey) === gzip)
+        #expect(tier.remove(gzip.storageKey) == nil)
+        #expect(tier.variantKeys(forPrimaryKey: gzip.primaryKey) == ["identity"])
+
+        tier.put(gzip)
+        #expect(Set(tier.remove(primaryKey: gzip.primaryKey).map(\.storageKey)) == [gzip.storageKey, plain.storageKey])
+        #expect(tier.variantKeys(forPrimaryKey: gzip.primaryKey).isEmpty)
+        #expect(tier.contains(other.storageKey))
+        #expect(tier.stats.bytes == other.byteCost)
+    }
+
+    @Test func removeAllReturnsEverything() {
+        let tier = MemoryTier(capacityBytes: 1_000_000, maxObjectBytes: 100_000)
+        let items = ["a", "b", "c"].map { object($0) }
+        for item in items { tier.put(item) }
+        #expect(Set(tier.removeAll().map(\.storageKey)) == Set(items.map(\.storageKey)))
+        #expect(tier.stats == TierStats(objects: 0, bytes: 0, capacityBytes: 1_000_000))
+    }
+
+    @Test func varyFieldsComeFromTheLatestVariant() {
+        let tier = MemoryTier(capacityBytes: 1_000_000, maxObjectBytes: 100_000)
+        #expect(tier.varyFields(forPrimaryKey: "http://example.com/a") == nil)
+        tier.put(object("a", variant: "x", storedAt: 1, vary: ["accept"]))
+        tier.put(object("a", variant: "y", storedAt: 2, vary: ["accept", "accept-encoding"]))
+        #expect(tier.varyFields(forPrimaryKey: "http://example.com/a") == ["accept", "accept-encoding"])
+        tier.put(object("b"))
+        #expect(tier.varyFields(forPrimaryKey: "http://example.com/b") == [])
+    }
+
+    @Test func keysByPrefixAndTag() {
+        let tier = MemoryTier(capacityBytes: 1_000_000, maxObjectBytes: 100_000)
+        tier.put(object("img/1", tags: ["images"]))
+        tier.put(object("img/2", variant: "v"))
+        tier.put(object("css/1", tags: ["images", "css"]))
+        #expect(tier.storageKeys(wherePrimaryKeyHasPrefix: "http://example.com/img/") == [
+            "http://example.com/img/1\n", "http://example.com/img/2\nv",
+        ])
+        #expect(tier.storageKeys(taggedWith: "images") == ["http://example.com/css/1\n", "http://example.com/img/1\n"])
+        #expect(tier.storageKeys(taggedWith: "none").isEmpty)
+    }
+
+    /// Several threads hammer one tier with a bounded number of mixed operations; afterwards the accounting
+    /// must agree with what is actually held and stay within capacity.
+    @Test func concurrentUseKeepsAccountingConsistent() {
+        let cost = object("k100").byteCost
+        let tier = MemoryTier(capacityBytes: cost * 20, maxObjectBytes: cost * 2)
+        let objects = (0..<50).map { object("k\(100 + $0)") }
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            var generator = SplitMix64(state: UInt64(worker + 1))
+            for _ in 0..<5_000 {
+                let item = objects[Int.random(in: 0..<objects.count, using: &generator)]
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0..<4: _ = tier.put(item)
+                case 4..<8: _ = tier.get(item.storageKey)
+                case 8: _ = tier.remove(item.storageKey)
+                default: _ = tier.stats
+                }
+            }
+        }
+        let held = objects.filter { tier.contains($0.storageKey) }
+        let stats = tier.stats
+        #expect(stats.objects == held.count)
+        #expect(stats.bytes == held.count * cost)
+        #expect(stats.bytes <= stats.capacityBytes)
+        #expect(Set(tier.storageKeys(wherePrimaryKeyHasPrefix: "")) == Set(held.map(\.storageKey)))
+    }
+}

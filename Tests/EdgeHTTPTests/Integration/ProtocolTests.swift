@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// HTTP/1.1 framing and limits, exercised with raw bytes a normal client would never send.
+@Suite("HTTP/1.1 protocol handling")
+struct ProtocolTests {
+    func withCluster(_ body: (TestCluster) async throws -> Void) async throws {
+        let cluster = try await TestCluster.start(
+            files: ["a.txt": "A", "b.txt": "BB"],
+            rules: "default\n  cache-control \"public, max-age=60\"\n")
+        do { try await body(cluster) } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+
+    @Test func keepAliveAndPipelinedRequestsAreAnsweredInOrder() async throws {
+        try await withCluster { cluster in
+            let connection = try RawConnection(port: cluster.edgePort)
+            connection.send("GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\nGET /b.txt HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "HEAD /a.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+            let text = connection.read(until: { $0.occurrences(of: "HTTP/1.1 200") == 3 })
+            #expect(text.occurrences(of: "HTTP/1.1 200 OK") == 3)
+            let first = try #require(text.range(of: "\r\n\r\nA"))
+            let second = try #require(text.range(of: "\r\n\r\nBB"))
+            #expect(first.lowerBound < second.lowerBound)
+        }
+    }
+
+    @Test("malformed requests get 400 and the connection closes", arguments: [
+        "GET /a.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "GET /a.txt HTTP/1.1\r\nHost t\r\n\r\n",
+        "BLAH\r\n\r\n",
+        "GET /a.txt HTTP/1.1\r\n\r\n",
+        "GET /a.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "GET /a.txt HTTP/1.1\r\nHost: t\r\nContent-Length: abc\r\n\r\n",
+    ])
+    func malformed(_ request: String) async throws {
+        try await withCluster { cluster in
+            let connection = try RawConnection(port: cluster.edgePort)
+            connection.send(request)
+            let (text, closed) = connection.readAll()
+            #expect(text.hasPrefix("HTTP/1.1 400"), "got: \(text.prefix(80))")
+            #expect(closed)
+            // The node keeps serving.
+            #expect(try await cluster.request("/a.txt").status == 200)
+        }
+    }
+
+    @Test func oversizedHeadersAndTargetsAreRejected() async throws {
+        try await withCluster { cluster in
+            let long = try RawConnection(port: cluster.edgePort)
+            long.send("GET /\(String(repeating: "x", count: 9000)) HTTP/1.1\r\nHost: t\r\n\r\n")
+            let longText = long.readAll().text
+            #expect(longText.hasPrefix("HTTP/1.1 414") || longText.hasPrefix("HTTP/1.1 431")
+                || longText.hasPrefix("HTTP/1.1 400"), "got: \(longText.prefix(40))")
+            let many = try RawConnection(port: cluster.edgePort)
+            let headers = (0..<200).map { "X-H\($0): v\r\n" }.joined()
+            many.send("GET /a.txt HTTP/1.1\r\nHost: t\r\n\(headers)\r\n")
+            let manyText = many.readAll()
+            #expect(manyText.text.hasPrefix("HTTP/1.1 4"), "got: \(manyText.text.prefix(40))")
+            #expect(manyText.closed)
+        }
+    }
+
+    @Test func aSlowClientCannotPinAConnection() async throws {
+        try await withCluster { cluster in
+            // The test edge's header timeout is 2 s: trickle a head and see the connection closed with 408.
+            let connection = try RawConnection(port: cluster.edgePort, receiveTimeout: 6)
+            connection.send("GET /a.txt HTTP/1.1\r\n")
+            let started = Date()
+            let (text, closed) = connection.readAll()
+            #expect(closed)
+            #expect(text.hasPrefix("HTTP/1.1 408"))
+            #expect(Date().timeIntervalSince(started) < 5.5)
+        }
+    }
+
+    @Test func idleKeepAliveConnectionsAreClosed() async throws {
+        try await withCluster { cluster in
+            let connection = try RawConnection(port: cluster.edgePort, receiveTimeout: 9)
+            connection.send("GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+            let (text, closed) = connection.readAll()
+            #expect(text.hasPrefix("HTTP/1.1 200"))
+            #expect(closed, "closed after the 5 s idle timeout")
+        }
+    }
+
+    @Test func http10ClientsGetAResponseAndAClose() async throws {
+        try await withCluster { cluster in
+            let connection = try RawConnection(port: cluster.edgePort)
+            connection.send("GET /a.txt HTTP/1.0\r\n\r\n")
+            let (text, closed) = connection.readAll()
+            #expect(text.hasPrefix("HTTP/1.0 200"))
+            #expect(text.hasSuffix("\r\n\r\nA"))
+            #expect(closed)
+        }
+    }
+}
