@@ -36,7 +36,7 @@ enum NodeSettingsMapper {
         let proxy = ProxySettings(
             cacheName: cache.cacheName.isEmpty ? node.name : cache.cacheName, policy: policy,
             upstreamHostOverride: node.upstream.hostHeader, maxRequestBodyBytes: limits.maxRequestBodyBytes,
-            collapseWaitSeconds: node.upstream.firstByteTimeout.seconds)
+            defaultHost: "\(node.listen.host):\(node.listen.port)")
         let accessLog: String?
         switch node.logging.accessLog {
         case .off: accessLog = nil

@@ -166,6 +166,9 @@ public final class DiskTier: Sendable {
     /// Removes one object. Returns whether it was present.
     @discardableResult
     public func remove(_ storageKey: String) -> Bool {
+        // The common case (every memory store clears a superseded disk copy) is a key that is not here: answer
+        // it from the index without hashing the key or taking its I/O lock.
+        guard contains(storageKey) else { return false }
         let name = DiskPaths.name(forStorageKey: storageKey)
         return keyLocks.withLock(forName: name) {
             guard index.withLock({ $0.remove(storageKey) }) != nil else { return false }

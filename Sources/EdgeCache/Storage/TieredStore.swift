@@ -69,8 +69,12 @@ public final class TieredStore: Sendable {
 
     // MARK: Store
 
-    /// Stores `object`, replacing any object with the same storage key in both tiers. Blocking (it may write
-    /// demoted objects or a large object to disk).
+    /// Stores `object`, replacing any object with the same storage key in both tiers. Blocking: it writes the
+    /// object to disk.
+    ///
+    /// The disk tier is write-through: every stored object is written to disk at once (atomically, off the
+    /// request path), so a restarted node serves everything it had, not only what memory happened to evict.
+    /// Objects larger than the memory tier's per-object limit live on disk only.
     @discardableResult
     public func store(_ object: CachedObject) -> StoreOutcome {
         if let known = varyFields(forPrimaryKey: object.primaryKey), known != object.varyFields {
@@ -81,11 +85,11 @@ public final class TieredStore: Sendable {
             memory.remove(storageKey)
             return StoreOutcome(inMemory: false, onDisk: writeToDisk(object), demoted: 0)
         }
-        // The disk copy (if any) is an older version. Remove it before the memory put: the other order would
-        // let a concurrent eviction demote the new object to disk just before this removal deleted it.
-        disk?.remove(storageKey)
         let evicted = memory.put(object)
-        return StoreOutcome(inMemory: true, onDisk: false, demoted: demote(evicted))
+        // The write replaces any older version's file; a failed write removes it (DiskTier.write), so an old
+        // version never outlives a newer one across a restart.
+        let onDisk = writeToDisk(object)
+        return StoreOutcome(inMemory: true, onDisk: onDisk, demoted: demote(evicted))
     }
 
     /// Writes objects evicted from memory to disk unless their file is already there (promoted objects keep

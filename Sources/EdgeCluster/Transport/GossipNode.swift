@@ -183,6 +183,10 @@ public actor GossipNode {
     }
 
     private func perform(_ directives: [SWIMDirective]) async {
+        defer {
+            // Incarnation and local health change without events; keep our own row current.
+            if let core { healthView.updateLocal(core.local, localHealth: core.localHealth) }
+        }
         guard !directives.isEmpty else { return }
         let timestamp = UInt64(max(0, Self.now() * 1000))
         var envelopes: [AddressedEnvelope<ByteBuffer>] = []
@@ -201,7 +205,6 @@ public actor GossipNode {
                 log(event)
             }
         }
-        if let core { healthView.updateLocal(core.local, localHealth: core.localHealth) }
         guard let outbound, !envelopes.isEmpty else { return }
         do {
             try await outbound.write(contentsOf: envelopes)

@@ -2,16 +2,17 @@
 ///
 /// TOMLKit hands back values without source positions, yet every configuration error must name its line. This is a
 /// small scanner that understands just enough TOML to follow table headers, arrays of tables, dotted keys, inline
-/// tables, arrays and (multi-line) strings. It runs on text TOMLKit has already accepted, but it is written to
-/// terminate and never trap on any input, because a wrong line number is bad and a crash is worse.
+/// tables, arrays and (multi-line) strings. It runs before TOMLKit, on any text (that is how it spots parser
+/// hazards), so it is written to terminate in linear time and never trap: a wrong line number is bad, a crash worse.
 public struct TOMLLineIndex: Sendable {
     private let lines: [String: Int]
 
     /// Text that toml++ 3.4 (inside TOMLKit 0.6) does not reject cleanly: it reaches a failed precondition, which
     /// aborts in debug builds and is undefined behaviour in release builds. Known cases: a table header whose key
     /// starts with a character no key can start with (`[}x]`, `[[[1]]]`, `[` at a line end; fixed upstream in
-    /// marzer/tomlplusplus#301) and an array element starting with `}` (`a = [ } ]`). The loader refuses such text
-    /// with this description before TOMLKit sees it.
+    /// marzer/tomlplusplus#301) and an array element starting with `}` (`a = [ } ]`). Values nested deeper than
+    /// the scanner follows are reported too. The loader refuses such text with this description before TOMLKit
+    /// sees it.
     public struct ParserHazard: Equatable, Sendable {
         public let line: Int
         public let column: Int

@@ -8,6 +8,10 @@ struct TOMLLineScanner {
     var arrayTableCounts: [String: Int] = [:]
     var currentTable = ConfigKeyPath.root
     var lineStart = 0
+    /// Current nesting of arrays and inline tables. Past `maximumDepth` values are skipped flat, so hostile nesting
+    /// cannot exhaust the stack (toml++ itself stops at 256 levels).
+    var depth = 0
+    static let maximumDepth = 300
     var hazard: TOMLLineIndex.ParserHazard?
 
     // MARK: Byte helpers
@@ -69,8 +73,11 @@ struct TOMLLineScanner {
         Self.isBareKeyByte(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
     }
 
+    /// Records the problem and ends the scan: the text will be refused, so the rest of it need not be indexed (and
+    /// scanning on past hostile nesting would cost time quadratic in its depth).
     mutating func noteHazard(_ message: String) {
         if hazard == nil { hazard = TOMLLineIndex.ParserHazard(line: line, column: column, message: message) }
+        position = bytes.count
     }
 
     mutating func record(_ path: ConfigKeyPath, line: Int) {
@@ -174,6 +181,12 @@ struct TOMLLineScanner {
 
     mutating func scanValue(at path: ConfigKeyPath) {
         guard let byte = peek() else { return }
+        guard depth < Self.maximumDepth else {
+            noteHazard("values nested more than \(Self.maximumDepth) levels deep")
+            return
+        }
+        depth += 1
+        defer { depth -= 1 }
         switch byte {
         case UInt8(ascii: "\""):
             if peek(1) == UInt8(ascii: "\""), peek(2) == UInt8(ascii: "\"") {

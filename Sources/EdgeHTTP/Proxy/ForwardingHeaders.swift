@@ -38,11 +38,11 @@ enum ForwardingHeaders {
         return headers
     }
 
-    /// The response headers a client receives from an upstream response.
-    static func downstreamResponseHeaders(from upstream: HTTPHeaders, viaName: String) -> HTTPHeaders {
+    /// An upstream response's headers without hop-by-hop fields: what may be stored and passed on. Via is added
+    /// at delivery, so a stored copy never carries this node's own entry twice.
+    static func endToEndResponseHeaders(from upstream: HTTPHeaders) -> HTTPHeaders {
         var headers = upstream
         removeHopByHop(&headers)
-        appendVia(&headers, name: viaName)
         return headers
     }
 

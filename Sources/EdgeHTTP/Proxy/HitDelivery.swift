@@ -10,8 +10,7 @@ extension ProxyEngine {
                        phase: CachePhase, tier: TierHit?, upstreamSeconds: Double? = nil) -> ProxyResponse {
         var headers = object.headers
         headers.replaceOrAdd(name: "age", value: String(Int(max(0, age).rounded(.down))))
-        ForwardingHeaders.appendVia(&headers, name: settings.cacheName)
-        appendCacheStatus(&headers, entry)
+        stamp(&headers, entry)
 
         let conditional = ConditionalRequest(headers: request.head.headers, isGetOrHead: true)
         let validators = Validators(etag: object.etag, lastModified: object.lastModified)
@@ -65,9 +64,12 @@ extension ProxyEngine {
         return result
     }
 
-    /// Appends this cache's entry to any Cache-Status the upstream tiers sent (RFC 9211: the list runs from the
-    /// cache nearest the origin to the one nearest the user).
-    func appendCacheStatus(_ headers: inout HTTPHeaders, _ entry: CacheStatusEntry) {
+    /// Marks a response as having passed through this node: appends to Via (RFC 9110 §7.6.3) and appends this
+    /// cache's entry to any Cache-Status the upstream tiers sent (RFC 9211: the list runs from the cache nearest
+    /// the origin to the one nearest the user).
+    func stamp(_ headers: inout HTTPHeaders, _ entry: CacheStatusEntry) {
+        ForwardingHeaders.appendVia(&headers, name: settings.cacheName)
+        // Plain concatenation rather than parse-and-reserialise: this runs on every hit.
         let upstream = headers["cache-status"].joined(separator: ", ")
         let ours = entry.serialized()
         headers.replaceOrAdd(name: "cache-status", value: upstream.isEmpty ? ours : "\(upstream), \(ours)")

@@ -35,9 +35,8 @@ extension ProxyEngine {
             }
         }
         entry.fwdStatus = response.status
-        var responseHeaders = ForwardingHeaders.downstreamResponseHeaders(from: response.headers,
-                                                                          viaName: settings.cacheName)
-        appendCacheStatus(&responseHeaders, entry)
+        var responseHeaders = ForwardingHeaders.endToEndResponseHeaders(from: response.headers)
+        stamp(&responseHeaders, entry)
         var proxyResponse = ProxyResponse(status: HTTPResponseStatus(statusCode: response.status),
                                           headers: responseHeaders,
                                           body: request.isHead ? .empty : .upstream(response.body),

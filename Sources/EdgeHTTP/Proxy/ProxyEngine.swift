@@ -71,7 +71,7 @@ public final class ProxyEngine: Sendable {
     // MARK: Request filter and keys
 
     func cacheKey(for request: ProxyRequest) -> CacheKey? {
-        guard let host = request.head.headers.first(name: "host") else { return nil }
+        let host = request.head.headers.first(name: "host") ?? settings.defaultHost
         return CacheKey(scheme: "http", host: host, target: request.head.uri)
     }
 

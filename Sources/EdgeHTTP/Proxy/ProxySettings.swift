@@ -10,15 +10,15 @@ public struct ProxySettings: Sendable {
     public var upstreamHostOverride: String?
     /// Requests with larger bodies get 413.
     public var maxRequestBodyBytes: Int
-    /// How long a coalesced client waits for the leader's response head before fetching by itself.
-    public var collapseWaitSeconds: Double
+    /// The host used for the cache key of HTTP/1.0 requests that carry no Host field.
+    public var defaultHost: String
 
     public init(cacheName: String, policy: StoragePolicy, upstreamHostOverride: String? = nil,
-                maxRequestBodyBytes: Int = 10 << 20, collapseWaitSeconds: Double = 15) {
+                maxRequestBodyBytes: Int = 10 << 20, defaultHost: String = "localhost") {
+        self.defaultHost = defaultHost
         self.cacheName = cacheName
         self.policy = policy
         self.upstreamHostOverride = upstreamHostOverride
         self.maxRequestBodyBytes = maxRequestBodyBytes
-        self.collapseWaitSeconds = collapseWaitSeconds
     }
 }

@@ -55,8 +55,7 @@ extension ProxyEngine {
             let age = Freshness.currentAge(responseHeaders: headers, requestTime: head.requestTime,
                                            responseTime: head.responseTime, now: now())
             headers.replaceOrAdd(name: "age", value: String(Int(age)))
-            ForwardingHeaders.appendVia(&headers, name: settings.cacheName)
-            appendCacheStatus(&headers, entry)
+            stamp(&headers, entry)
             var response = ProxyResponse(status: HTTPResponseStatus(statusCode: head.status), headers: headers,
                                          body: request.isHead ? .empty : .shared(body.makeReader()),
                                          phase: .miss, upstreamSeconds: head.upstreamSeconds)
@@ -132,14 +131,14 @@ extension ProxyEngine {
                                      reason: "upstream answered \(upstreamResponse.status)")
         }
 
-        var responseHeaders = ForwardingHeaders.downstreamResponseHeaders(from: upstreamResponse.headers,
-                                                                          viaName: settings.cacheName)
+        var responseHeaders = ForwardingHeaders.endToEndResponseHeaders(from: upstreamResponse.headers)
         if !responseHeaders.contains(name: "date") {
             responseHeaders.add(name: "date", value: HTTPDate.format(Int64(responseTime)))
         }
         let requestForPolicy = request.head.headers
         let decision = settings.policy.decide(method: "GET", requestHeaders: requestForPolicy,
-                                              status: upstreamResponse.status, responseHeaders: responseHeaders)
+                                              status: upstreamResponse.status, responseHeaders: responseHeaders,
+                                              responseTime: responseTime)
         var entry = CacheStatusEntry(cacheName: settings.cacheName)
         entry.fwd = stale == nil ? .miss : .stale
         entry.fwdStatus = upstreamResponse.status
@@ -164,7 +163,7 @@ extension ProxyEngine {
             entry.stored = true
             entry.ttl = Int(instructions.freshnessLifetime - age)
             responseHeaders.replaceOrAdd(name: "age", value: String(Int(age)))
-            appendCacheStatus(&responseHeaders, entry)
+            stamp(&responseHeaders, entry)
             var response = ProxyResponse(status: HTTPResponseStatus(statusCode: upstreamResponse.status),
                                          headers: responseHeaders,
                                          body: request.isHead ? .empty : .shared(body.makeReader()),
@@ -181,7 +180,7 @@ extension ProxyEngine {
             }
             entry.detail = "not stored: \(reason)"
             responseHeaders.replaceOrAdd(name: "age", value: String(Int(age)))
-            appendCacheStatus(&responseHeaders, entry)
+            stamp(&responseHeaders, entry)
             var response = ProxyResponse(status: HTTPResponseStatus(statusCode: upstreamResponse.status),
                                          headers: responseHeaders,
                                          body: request.isHead ? .empty : .upstream(upstreamResponse.body),
@@ -197,7 +196,7 @@ extension ProxyEngine {
                                     lock: InflightFetch<FetchedHead>?) async -> ProxyResponse {
         // A 304 has no body; reading to the end returns the connection to the pool.
         do { for try await _ in response.body {} } catch {}
-        let merged = HeaderUpdate.merge(stored: stale.headers, from304: response.headers)
+        let merged = HeaderUpdate.merge(stored: stale.headers, from304: response.headers, receivedAt: responseTime)
         let refreshed = stale.replacing(headers: merged, requestTime: requestTime, responseTime: responseTime)
         await persist(refreshed)
         let body = SharedBody()

@@ -21,9 +21,9 @@ enum RulesParser {
     static func parse(_ text: String, file: String) throws -> OriginRules {
         var state = State(file: file)
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is a single Character in Swift, so it has to be named as a separator of its own.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let tokens: [RulesToken]
             switch RulesLexer.tokens(in: line) {
             case .success(let words): tokens = words

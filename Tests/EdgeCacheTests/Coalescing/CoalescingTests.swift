@@ -78,7 +78,7 @@ struct CoalescingTests {
         body.append(ByteBuffer(string: "x"))
         body.fail(Broken())
         var reader = body.makeReader()
-        #expect(try? await reader.next() != nil)
+        #expect((try? await reader.next()) != nil)
         await #expect(throws: Broken.self) { _ = try await reader.next() }
         #expect(body.collected() == nil)
     }

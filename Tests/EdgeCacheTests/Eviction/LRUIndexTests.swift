@@ -25,10 +25,13 @@ struct LRUIndexTests {
         index.admit("a", size: 40)
         index.admit("b", size: 30)
         index.admit("c", size: 20)
-        // 90 + 50 = 140: "a" (40) then "b" (30) must go to get back to 70.
-        #expect(index.admit("d", size: 50) == ["a", "b"])
+        // 90 + 51 = 141: "a" (40) then "b" (30) must go to get back within 100.
+        #expect(index.admit("d", size: 51) == ["a", "b"])
         #expect(keys(index) == ["c", "d"])
-        #expect(index.totalBytes == 70)
+        #expect(index.totalBytes == 71)
+        // Exactly at capacity is within it: 71 + 29 = 100 evicts nothing.
+        #expect(index.admit("e", size: 29).isEmpty)
+        #expect(index.totalBytes == 100)
     }
 
     @Test func touchProtectsFromEviction() {

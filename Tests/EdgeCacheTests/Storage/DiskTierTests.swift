@@ -82,6 +82,20 @@ struct DiskTierTests {
         #expect(restarted.read(b.storageKey)?.bodyBytes == b.bodyBytes)
     }
 
+    /// Metadata beyond the scan's first read (4 KiB) takes a second, longer read at start.
+    @Test func restartLoadsObjectsWithLargeMetadata() throws {
+        let directory = try TemporaryDirectory()
+        let first = try DiskTier(directory: directory.path, capacityBytes: 1_000_000)
+        let large = makeObject(primaryKey: "http://example.com/large-headers", bodySize: 10,
+                               headers: [("x-padding", String(repeating: "p", count: 20_000))])
+        try first.write(large)
+
+        let restarted = try DiskTier(directory: directory.path, capacityBytes: 1_000_000)
+        #expect(restarted.rebuildReport.loadedObjects == 1)
+        #expect(restarted.rebuildReport.removedInvalidFiles == 0)
+        #expect(restarted.read(large.storageKey)?.headers.first(name: "x-padding")?.count == 20_000)
+    }
+
     @Test func evictsLeastRecentlyUsedByBytesAndDeletesTheirFiles() throws {
         let directory = try TemporaryDirectory()
         let size = try fileSize(object("a"))

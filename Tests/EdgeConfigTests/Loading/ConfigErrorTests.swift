@@ -65,6 +65,16 @@ import Testing
                     == "edge.conf:\(line):\(column): TOML syntax error: expected a value or ']' in the array, saw '}'")
     }
 
+    @Test func hostileNestingIsAnErrorNotAStackOverflow() throws {
+        for text in ["a = " + String(repeating: "[", count: 100_000),
+                     "a = " + String(repeating: "{ b = ", count: 50_000),
+                     "a = " + String(repeating: "[", count: 400) + String(repeating: "]", count: 400) + "\n"] {
+            let error = try #require(ConfigFixtures.error(text))
+            #expect(error.kind == .syntax)
+            #expect(error.line == 1)
+        }
+    }
+
     @Test func nestedArraysOnTheirOwnLinesAreNotTableHeaders() throws {
         let text = "x = [\n  [{ a = 1 }],\n  [+1],\n  [\n    [-2],\n  ],\n]\n" + minimal
         #expect(ConfigFixtures.error(text)?.description

@@ -7,9 +7,9 @@ import Testing
 /// (and EDGE_CONFIG_FUZZ_SEED to explore other sequences).
 @Suite struct MutationFuzzTests {
     static let environment = ProcessInfo.processInfo.environment
-    static let iterations = environment["EDGE_CONFIG_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 800
+    static let iterations = environment["EDGE_CONFIG_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 500
     static let extraSeed = environment["EDGE_CONFIG_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0
-    static let timeBudget: Duration = iterations > 800 ? .seconds(3_600) : .seconds(30)
+    static let timeBudget: Duration = iterations > 500 ? .seconds(3_600) : .seconds(20)
 
     @Test(arguments: [("example", UInt64(0xED6E_0001)), ("minimal", UInt64(0xED6E_0002))])
     func mutatedConfigsNeverCrash(name: String, seed: UInt64) throws {
@@ -34,7 +34,7 @@ import Testing
     @Test func tokenSoupNeverCrashes() {
         var random = SplitMix64(seed: 0x50_0B)
         var outcomes = Outcomes()
-        for _ in 0..<400 {
+        for _ in 0..<300 {
             var text = ""
             for _ in 0..<(1 + random.next(below: 40)) {
                 text += Mutator.tokens[random.next(below: Mutator.tokens.count)]

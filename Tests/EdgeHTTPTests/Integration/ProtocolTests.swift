@@ -20,7 +20,7 @@ struct ProtocolTests {
             let connection = try RawConnection(port: cluster.edgePort)
             connection.send("GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\nGET /b.txt HTTP/1.1\r\nHost: t\r\n\r\n"
                 + "HEAD /a.txt HTTP/1.1\r\nHost: t\r\n\r\n")
-            let text = connection.read(until: { $0.occurrences(of: "HTTP/1.1 200") == 3 })
+            let text = await connection.read(until: { $0.occurrences(of: "HTTP/1.1 200") == 3 })
             #expect(text.occurrences(of: "HTTP/1.1 200 OK") == 3)
             let first = try #require(text.range(of: "\r\n\r\nA"))
             let second = try #require(text.range(of: "\r\n\r\nBB"))
@@ -40,7 +40,7 @@ struct ProtocolTests {
         try await withCluster { cluster in
             let connection = try RawConnection(port: cluster.edgePort)
             connection.send(request)
-            let (text, closed) = connection.readAll()
+            let (text, closed) = await connection.readAll()
             #expect(text.hasPrefix("HTTP/1.1 400"), "got: \(text.prefix(80))")
             #expect(closed)
             // The node keeps serving.
@@ -52,13 +52,13 @@ struct ProtocolTests {
         try await withCluster { cluster in
             let long = try RawConnection(port: cluster.edgePort)
             long.send("GET /\(String(repeating: "x", count: 9000)) HTTP/1.1\r\nHost: t\r\n\r\n")
-            let longText = long.readAll().text
+            let longText = await long.readAll().text
             #expect(longText.hasPrefix("HTTP/1.1 414") || longText.hasPrefix("HTTP/1.1 431")
                 || longText.hasPrefix("HTTP/1.1 400"), "got: \(longText.prefix(40))")
             let many = try RawConnection(port: cluster.edgePort)
             let headers = (0..<200).map { "X-H\($0): v\r\n" }.joined()
             many.send("GET /a.txt HTTP/1.1\r\nHost: t\r\n\(headers)\r\n")
-            let manyText = many.readAll()
+            let manyText = await many.readAll()
             #expect(manyText.text.hasPrefix("HTTP/1.1 4"), "got: \(manyText.text.prefix(40))")
             #expect(manyText.closed)
         }
@@ -70,7 +70,7 @@ struct ProtocolTests {
             let connection = try RawConnection(port: cluster.edgePort, receiveTimeout: 6)
             connection.send("GET /a.txt HTTP/1.1\r\n")
             let started = Date()
-            let (text, closed) = connection.readAll()
+            let (text, closed) = await connection.readAll()
             #expect(closed)
             #expect(text.hasPrefix("HTTP/1.1 408"))
             #expect(Date().timeIntervalSince(started) < 5.5)
@@ -81,7 +81,7 @@ struct ProtocolTests {
         try await withCluster { cluster in
             let connection = try RawConnection(port: cluster.edgePort, receiveTimeout: 9)
             connection.send("GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n")
-            let (text, closed) = connection.readAll()
+            let (text, closed) = await connection.readAll()
             #expect(text.hasPrefix("HTTP/1.1 200"))
             #expect(closed, "closed after the 5 s idle timeout")
         }
@@ -91,7 +91,7 @@ struct ProtocolTests {
         try await withCluster { cluster in
             let connection = try RawConnection(port: cluster.edgePort)
             connection.send("GET /a.txt HTTP/1.0\r\n\r\n")
-            let (text, closed) = connection.readAll()
+            let (text, closed) = await connection.readAll()
             #expect(text.hasPrefix("HTTP/1.0 200"))
             #expect(text.hasSuffix("\r\n\r\nA"))
             #expect(closed)

@@ -2,7 +2,7 @@ import Foundation
 
 /// A plain TCP connection for sending bytes a well-behaved HTTP client never would (pipelined, malformed,
 /// trickled), and reading back exactly what the server wrote.
-final class RawConnection {
+final class RawConnection: @unchecked Sendable {
     private let fd: Int32
 
     init(port: Int, receiveTimeout: Double = 5) throws {
@@ -21,7 +21,7 @@ final class RawConnection {
             close(fd)
             throw POSIXError(.ECONNREFUSED)
         }
-        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int32((receiveTimeout - Double(Int(receiveTimeout))) * 1e6))
+        var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: Int((receiveTimeout - Double(Int(receiveTimeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
@@ -32,8 +32,25 @@ final class RawConnection {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
-    /// Reads until the peer closes or the receive timeout passes; returns what arrived and whether it closed.
-    func readAll() -> (text: String, closed: Bool) {
+    /// Reads until the peer closes (or resets) or the receive timeout passes; returns what arrived and whether
+    /// it closed. Runs on a Dispatch thread: a blocking read on Swift's small cooperative pool could starve the
+    /// very server it is waiting for.
+    func readAll() async -> (text: String, closed: Bool) {
+        await offload { self.blockingReadAll() }
+    }
+
+    /// Reads until `predicate` holds for what arrived so far, or the timeout passes.
+    func read(until predicate: @escaping @Sendable (String) -> Bool) async -> String {
+        await offload { self.blockingRead(until: predicate) }
+    }
+
+    private func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+
+    private func blockingReadAll() -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -41,13 +58,12 @@ final class RawConnection {
             if count > 0 {
                 received += buffer[0..<count]
             } else {
-                return (String(decoding: received, as: UTF8.self), count == 0)
+                return (String(decoding: received, as: UTF8.self), count == 0 || errno == ECONNRESET)
             }
         }
     }
 
-    /// Reads until `predicate` holds for what arrived so far, or the timeout passes.
-    func read(until predicate: (String) -> Bool) -> String {
+    private func blockingRead(until predicate: (String) -> Bool) -> String {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while !predicate(String(decoding: received, as: UTF8.self)) {

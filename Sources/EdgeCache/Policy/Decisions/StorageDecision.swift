@@ -1,4 +1,3 @@
-
 /// Whether a response from upstream may be stored, and how (RFC 9111 §3).
 public enum StorageDecision: Equatable, Sendable {
     case store(StoreInstructions)

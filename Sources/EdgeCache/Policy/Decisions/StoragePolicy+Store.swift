@@ -40,7 +40,7 @@ extension StoragePolicy {
         if control.isPrivate { return .doNotStore(reason: "response private") }
         // §3.5: a shared cache may reuse an authenticated response only when the origin says so explicitly.
         if requestHeaders.contains(name: "authorization"),
-           !(control.isPublic || control.mustRevalidate) {
+           !(control.isPublic || control.sMaxAge != nil || control.mustRevalidate) {
             return .doNotStore(reason: "request has Authorization")
         }
         let vary = Vary.fieldNames(responseHeaders)

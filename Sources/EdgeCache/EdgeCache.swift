@@ -1,1 +1,0 @@
-// Module EdgeCache: see Package.swift for its role.
