@@ -39,7 +39,6 @@ let package = Package(
 
         // edge.conf: the TOML model of a cluster, with errors naming file, line and key.
         .target(name: "EdgeConfig", dependencies: [
-            "EdgeCore",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
@@ -115,7 +114,11 @@ let package = Package(
         .testTarget(name: "EdgeOriginTests", dependencies: [
             "EdgeOrigin", "EdgeCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "EdgeUpstreamTests", dependencies: [
             "EdgeUpstream",

@@ -55,7 +55,8 @@ enum NodeSettingsMapper {
             maxConnectionsPerHost: node.upstream.maxConnectionsPerHost,
             failureThreshold: node.upstream.failureThreshold,
             failureBackoffSeconds: node.upstream.failureBackoff.seconds,
-            accessLog: accessLog)
+            accessLog: accessLog,
+            metricsHost: node.metricsListen?.host, metricsPort: node.metricsListen?.port)
     }
 }
 

@@ -61,11 +61,24 @@ public final class SharedBody: Sendable {
     public func collected() -> ByteBuffer? {
         state.withLock { state -> ByteBuffer? in
             guard state.finished else { return nil }
-            if state.chunks.count == 1 { return state.chunks[0] }
-            var buffer = ByteBufferAllocator().buffer(capacity: state.byteCount)
-            for var chunk in state.chunks { buffer.writeBuffer(&chunk) }
-            return buffer
+            return Self.concatenate(state)
         }
+    }
+
+    /// Everything received so far in one buffer (nil after a failure). The fetch uses it to store the object
+    /// *before* marking the body finished, so a client that has read the whole body always finds it cached.
+    public func contents() -> ByteBuffer? {
+        state.withLock { state -> ByteBuffer? in
+            guard state.failure == nil else { return nil }
+            return Self.concatenate(state)
+        }
+    }
+
+    private static func concatenate(_ state: State) -> ByteBuffer {
+        if state.chunks.count == 1 { return state.chunks[0] }
+        var buffer = ByteBufferAllocator().buffer(capacity: state.byteCount)
+        for var chunk in state.chunks { buffer.writeBuffer(&chunk) }
+        return buffer
     }
 
     /// A reader that starts at the first byte.

@@ -80,12 +80,31 @@ public final class TieredStore: Sendable {
         if let known = varyFields(forPrimaryKey: object.primaryKey), known != object.varyFields {
             remove(primaryKey: object.primaryKey)
         }
-        let storageKey = object.storageKey
-        guard memory.accepts(object) else {
-            memory.remove(storageKey)
+        guard memory.accepts(object), let evicted = insertInMemory(object) else {
+            memory.remove(object.storageKey)  // an older, smaller version must not outlive this one
             return StoreOutcome(inMemory: false, onDisk: writeToDisk(object), demoted: 0)
         }
-        let evicted = memory.put(object)
+        return writeThrough(object, evicted: evicted)
+    }
+
+    /// The first, non-blocking half of `store`: puts the object in the memory tier so the next request is a hit
+    /// at once. Returns the objects it evicted (hand them to `writeThrough`), or `nil` when the object is too
+    /// large for memory or changes the URL's Vary fields — then call the blocking `store` instead.
+    public func insertInMemory(_ object: CachedObject) -> [CachedObject]? {
+        guard memory.accepts(object) else { return nil }
+        if let known = memory.varyFields(forPrimaryKey: object.primaryKey), known != object.varyFields {
+            return nil
+        }
+        if memory.varyFields(forPrimaryKey: object.primaryKey) == nil,
+           let onDisk = disk?.varyFields(forPrimaryKey: object.primaryKey), onDisk != object.varyFields {
+            return nil
+        }
+        return memory.put(object)
+    }
+
+    /// The second, blocking half of `store`: writes the object through to disk and demotes what memory evicted.
+    @discardableResult
+    public func writeThrough(_ object: CachedObject, evicted: [CachedObject]) -> StoreOutcome {
         // The write replaces any older version's file; a failed write removes it (DiskTier.write), so an old
         // version never outlives a newer one across a restart.
         let onDisk = writeToDisk(object)

@@ -71,6 +71,7 @@ struct SimulationWorld {
     private var firstSuspected: [Int: Double] = [:]
     private var deadSeen: [Int: [Int: Double]] = [:]
     private var peakLocalHealth = 0
+    private var trace: [String] = []
 
     init(_ scenario: SimulationScenario) {
         self.scenario = scenario
@@ -193,6 +194,10 @@ struct SimulationWorld {
     private mutating func record(_ event: MembershipEvent, observer: Int, at time: Double) {
         guard case .stateChanged(let member, _) = event, let subject = indexOfID[member.id] else { return }
         let crashed = crashedAt[subject] <= time
+        if scenario.traceNodes.contains(subject) {
+            trace.append(String(format: "%.3f %d %d %@ %llu", time, observer, subject, member.state.description,
+                                member.incarnation))
+        }
         switch member.state {
         case .suspect:
             if crashed {
@@ -242,7 +247,8 @@ struct SimulationWorld {
             lifeguard: scenario.settings.lifeguard != .disabled, detections: detections,
             falseSuspicionEvents: falseSuspicions, falseSuspicionEpisodes: falseSuspicionEpisodes.count,
             falseDeathObservations: falseDeaths,
-            falselyDeadMembers: falselyDead.count, falselyDeadHealthyMembers: falselyDead.subtracting(degraded).count,
+            falselyDeadMembers: falselyDead.count, falselyDeadNodes: falselyDead.sorted(), trace: trace,
+            falselyDeadHealthyMembers: falselyDead.subtracting(degraded).count,
             messagesSent: messages, bytesSent: bytes, messagesPerNodePerSecond: Double(messages) / perNode,
             bytesPerNodePerSecond: Double(bytes) / perNode, unconvergedPairs: unconverged,
             peakLocalHealth: peakLocalHealth, runSeconds: runSeconds)

@@ -27,6 +27,10 @@ public struct SimulationReport: Sendable, Codable, Hashable {
     public var falseDeathObservations: Int
     /// Distinct live nodes that some node declared dead.
     public var falselyDeadMembers: Int
+    /// Which live nodes were declared dead, by index.
+    public var falselyDeadNodes: [Int]
+    /// State changes about `traceNodes`: "time observer subject state incarnation".
+    public var trace: [String]
     /// The same, counting only nodes that were not degraded.
     public var falselyDeadHealthyMembers: Int
     public var messagesSent: Int

@@ -15,6 +15,8 @@ public struct SimulationScenario: Sendable {
     public var partitions: [Partition] = []
     public var degradation: Degradation?
     public var bootstrap: Bootstrap = .fullMembership
+    /// Every state change any node sees about these nodes is written to the report's `trace` (for debugging).
+    public var traceNodes: Set<Int> = []
     /// Traffic is counted from this time on, so joining does not inflate the steady-state figures.
     public var measureFrom: Double = 0
 

@@ -11,7 +11,8 @@ struct ParsedNode {
 
 /// Reads one `[[nodes]]` entry on top of the defaults.
 enum NodeReader {
-    static let keys = ["name", "role", "listen", "location", "cache", "upstream", "limits", "logging"]
+    static let keys = ["name", "role", "listen", "metrics_listen", "location", "cache", "upstream", "limits",
+                       "logging"]
     static let locationExpected = "a table with latitude, longitude and region, "
         + "such as { latitude = 50.11, longitude = 8.68, region = \"eu-central\" }"
 
@@ -36,11 +37,13 @@ enum NodeReader {
         guard let listen = try reader.listenAddress("listen") else {
             throw reader.missing("listen", expected: TableReader.listenExpected)
         }
+        let metricsListen = try reader.listenAddress("metrics_listen")
         let location = try readLocation(reader)
 
         var node = NodeConfiguration(name: name, role: role, listen: listen, location: location,
                                      cache: defaults.cache, upstream: defaults.upstream,
                                      limits: defaults.limits, logging: defaults.logging)
+        node.metricsListen = metricsListen
         let sections = try NodeSections(reader)
         if let table = sections.cache { try node.cache.apply(table, isDefaults: false) }
         if let table = sections.upstream { try node.upstream.apply(table) }

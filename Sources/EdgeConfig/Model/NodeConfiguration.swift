@@ -24,6 +24,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var name: String
     public var role: Role
     public var listen: SocketAddressSpec
+    /// Where `GET /metrics` (Prometheus text) is served, apart from public traffic; `nil` serves no metrics.
+    public var metricsListen: SocketAddressSpec?
     public var location: Location
     public var cache: CacheSettings
     public var upstream: UpstreamSettings

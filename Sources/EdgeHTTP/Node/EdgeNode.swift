@@ -71,6 +71,9 @@ public final class EdgeNode: Service, Sendable {
         return try await server.start()
     }
 
+    /// The port `/metrics` is served on, once started.
+    public var metricsPort: Int? { metricsEndpoint?.boundPort }
+
     public func run() async throws {
         try await start()
         try? await gracefulShutdown()

@@ -49,6 +49,8 @@ public final class MetricsEndpoint: Service, Sendable {
         return boundPort
     }
 
+    public var boundPort: Int? { channel.withLock { $0?.localAddress?.port } }
+
     public func run() async throws {
         try await start()
         try? await gracefulShutdown()

@@ -11,12 +11,17 @@ extension ProxyEngine {
     func startPump(_ upstreamBody: UpstreamBody, into body: SharedBody, head: FetchedHead, primaryKey: String,
                    tags: [String], lock: (key: String, fetch: InflightFetch<FetchedHead>)?) {
         Task {
-            defer { if let lock { self.inflight.finish(lock.key, lock.fetch) } }
+            var released = false
+            func release() {
+                guard let lock, !released else { return }
+                released = true
+                self.inflight.finish(lock.key, lock.fetch)
+            }
+            defer { release() }
             do {
                 for try await chunk in upstreamBody {
                     body.append(chunk)
                 }
-                body.finish()
             } catch {
                 body.fail(error)
                 logger.warning("upstream body failed; object not stored", metadata: [
@@ -24,13 +29,33 @@ extension ProxyEngine {
                 ])
                 return
             }
-            guard let bytes = body.collected() else { return }
+            guard let bytes = body.contents() else { return }
             let object = CachedObject(
                 primaryKey: primaryKey, variantKey: head.variantKey, varyFields: head.varyFields,
                 status: head.status, headers: head.sharedHeaders, body: bytes,
                 requestTime: head.requestTime, responseTime: head.responseTime, storedAt: now(),
                 tags: tags, generation: 0)
-            await persist(object)
+            // The object goes into memory before clients see the end of the body, and the lock is released
+            // before the (fsync'd) disk write: a client that has read the whole response always finds it cached,
+            // and nobody waits for the disk.
+            if let evicted = store.insertInMemory(object) {
+                release()
+                body.finish()
+                await writeThrough(object, evicted: evicted)
+            } else {
+                body.finish()
+                await persist(object)
+            }
+        }
+    }
+
+    /// Writes an object already in memory through to disk, on the I/O pool.
+    func writeThrough(_ object: CachedObject, evicted: [CachedObject]) async {
+        let store = self.store
+        do {
+            _ = try await ioPool.runIfActive { store.writeThrough(object, evicted: evicted) }
+        } catch {
+            logger.error("writing object to disk failed", metadata: ["key": "\(object.primaryKey)", "error": "\(error)"])
         }
     }
 

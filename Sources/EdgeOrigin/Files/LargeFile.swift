@@ -35,15 +35,21 @@ public enum LargeFile {
         if !directory.isEmpty {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(size)
-        var block: UInt64 = 0
-        while bytes.count < size {
-            let word = mix(block)
-            for shift in stride(from: UInt64(0), to: 64, by: 8) where bytes.count < size {
-                bytes.append(UInt8(truncatingIfNeeded: word >> shift))
+        // Whole 64-bit words stored little-endian: the same bytes `byte(at:)` describes, written fast.
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            var offset = 0
+            var block: UInt64 = 0
+            while offset + 8 <= size {
+                raw.storeBytes(of: mix(block).littleEndian, toByteOffset: offset, as: UInt64.self)
+                offset += 8
+                block += 1
             }
-            block += 1
+            while offset < size {
+                raw[offset] = byte(at: offset)
+                offset += 1
+            }
+            initialized = size
         }
         let data = Data(bytes)
         let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"

@@ -8,11 +8,14 @@ enum RuleValues {
     static func duration(_ text: String) -> Duration? {
         let (number, unit) = splitNumber(text)
         guard let value = decimal(number) else { return nil }
+        let microseconds: Double
         switch unit {
-        case "ms": return .microseconds(Int64((value * 1_000).rounded()))
-        case "s": return .microseconds(Int64((value * 1_000_000).rounded()))
+        case "ms": microseconds = value * 1_000
+        case "s": microseconds = value * 1_000_000
         default: return nil
         }
+        // Absurd values stay representable (and are then refused as too long) instead of trapping in Int64().
+        return .microseconds(Int64(min(microseconds, 1e15).rounded()))
     }
 
     /// `64KiB/s`, `1MiB/s`, `500B/s`, `2MB/s`: bytes per second.

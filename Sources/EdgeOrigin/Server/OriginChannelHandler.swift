@@ -29,4 +29,10 @@ final class OriginChannelHandler: ChannelInboundHandler, RemovableChannelHandler
             responder.respond(to: head, on: context.channel)
         }
     }
+
+    /// A malformed request (NIO's error handler has already answered 400) or a socket error: the connection's
+    /// framing can no longer be trusted, so it is closed rather than left for the client to time out.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
 }

@@ -28,7 +28,8 @@ struct ResponseWriter: Sendable {
         self.started = .now()
     }
 
-    /// Sends `plan`, taking ownership of `source` (a file handle is always closed). `bytesPerSecond` paces the body.
+    /// Sends `plan`, taking ownership of `source` (a file handle is always closed). `bytesPerSecond` paces file
+    /// bodies; in-memory bodies (error text, `/api/time`) are a few bytes and go out at once.
     func send(_ plan: ResponsePlan, source: BodySource? = nil, bytesPerSecond: Int? = nil) {
         let keepAlive = request.isKeepAlive
         var headers = HTTPHeaders(plan.headers.map { ($0.name, $0.value) })
@@ -60,7 +61,7 @@ struct ResponseWriter: Sendable {
     }
 
     /// Streams a file region chunk by chunk: the next chunk is read only once the previous one reached the socket
-    /// (and, when paced, once its time slot has come), so memory stays at one chunk however large the file.
+    /// (and, when paced, its time slot came first), so memory stays at one chunk however large the file.
     private func stream(_ handle: NIOFileHandle, offset: Int, count: Int, bytesPerSecond: Int?, status: Int) {
         let channel = self.channel
         let eventLoop = channel.eventLoop
@@ -73,10 +74,16 @@ struct ResponseWriter: Sendable {
             allocator: channel.allocator, eventLoop: eventLoop
         ) { chunk in
             sent.value += chunk.readableBytes
-            let written = channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
-            guard let bytesPerSecond else { return written }
-            let due = start + .nanoseconds(Int64(Double(sent.value) / Double(bytesPerSecond) * 1_000_000_000))
-            return written.flatMap { eventLoop.scheduleTask(deadline: due) {}.futureResult }
+            guard let bytesPerSecond else {
+                return channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
+            }
+            // A chunk leaves only once the rate allows all bytes up to its end, so at no moment has the client
+            // received more than rate × elapsed: the last byte arrives after length / rate, not one chunk early.
+            let nanoseconds = min(Double(sent.value) / Double(bytesPerSecond) * 1_000_000_000, 1e18)
+            let due = start + .nanoseconds(Int64(nanoseconds))
+            return eventLoop.scheduleTask(deadline: due) {}.futureResult.flatMap {
+                channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
+            }
         }.whenComplete { result in
             try? handle.close()
             let complete: Bool

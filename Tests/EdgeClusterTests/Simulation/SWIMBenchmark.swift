@@ -58,3 +58,16 @@ struct SWIMBenchmark {
         }
     }
 }
+
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["SWIM_DEBUG"] != nil))
+struct SWIMDebug {
+    @Test func traceFalseDeaths() throws {
+        var scenario = SWIMBenchmark.scenario(loss: 0.1, lifeguard: true)
+        let first = try SWIMSimulation(scenario).run()
+        print("false dead:", first.falselyDeadNodes)
+        guard let subject = first.falselyDeadNodes.first else { return }
+        scenario.traceNodes = [subject]
+        let second = try SWIMSimulation(scenario).run()
+        try second.trace.joined(separator: "\n").write(toFile: "/tmp/scratch-swim/trace.txt", atomically: true, encoding: .utf8)
+    }
+}

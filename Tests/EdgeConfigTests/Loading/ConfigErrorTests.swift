@@ -117,7 +117,7 @@ import Testing
 
     @Test func unknownKeysAreReportedInFileOrder() {
         expectError(minimal + "zzz = 1\naaa = 2\n",
-                    "edge.conf:12: nodes[0].zzz: unknown key; expected one of: name, role, listen, location, "
+                    "edge.conf:12: nodes[0].zzz: unknown key; expected one of: name, role, listen, metrics_listen, location, "
                         + "cache, upstream, limits, logging", kind: .unknownKey)
     }
 
@@ -255,8 +255,9 @@ import Testing
 
     // MARK: Empty and duplicate entries
 
-    @Test func noNodesAtAll() {
-        let withoutNodes = String(minimal[..<minimal.range(of: "[[nodes]]")!.lowerBound])
+    @Test func noNodesAtAll() throws {
+        let nodesHeader = try #require(minimal.range(of: "[[nodes]]"))
+        let withoutNodes = String(minimal[..<nodesHeader.lowerBound])
         expectError(withoutNodes, "edge.conf: nodes: expected at least one [[nodes]] entry, found none", kind: .noNodes)
         expectError("nodes = []\n", "edge.conf:1: nodes: expected at least one [[nodes]] entry, found none",
                     kind: .noNodes)

@@ -113,6 +113,8 @@ import Testing
         ("match /a\n last-modified maybe", #"r.conf:2: expected on or off after "last-modified", got "maybe""#),
         ("match /a\n delay fast", #"r.conf:2: expected a duration after "delay" (like 200ms or 2s), got "fast""#),
         ("match /a\n delay 90s", #"r.conf:2: expected a duration of at most 60s after "delay", got "90s""#),
+        ("match /a\n delay 99999999999999999999999s", #"r.conf:2: expected a duration of at most 60s after "delay", got "99999999999999999999999s""#),
+        ("match /a\n rate 99999999999999999999999GiB/s", #"r.conf:2: expected a rate after "rate" (like 64KiB/s or 1MiB/s), got "99999999999999999999999GiB/s""#),
         ("match /a\n rate quick", #"r.conf:2: expected a rate after "rate" (like 64KiB/s or 1MiB/s), got "quick""#),
         ("match /a\n rate 0B/s", #"r.conf:2: expected a rate above zero after "rate", got "0B/s""#),
         ("match /a\n cache-control public, max-age=60", #"r.conf:2: expected one value after "cache-control" (quote values with spaces), got "max-age=60" as well"#),

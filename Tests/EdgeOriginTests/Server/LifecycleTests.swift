@@ -73,7 +73,8 @@ import Testing
         let port = try await server.start()
         // The raw exchange reads until the server closes, which a keep-alive request does not ask for.
         let exchange = Task { try await RawHTTP.exchange(port: port, request: Array("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n".utf8)) }
-        try await Task.sleep(for: .milliseconds(300))
+        for _ in 0..<500 where server.requestCount(path: "/a.txt") == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(100))  // let the response go out
         try await server.stop()
         let text = try await exchange.value
         #expect(RawHTTP.statuses(in: text) == [200])
@@ -124,24 +125,34 @@ import Testing
         }
         let requestLines = lines.messages.filter { $0.hasPrefix("GET ") || $0.hasPrefix("HEAD ") }
         #expect(requestLines == ["GET /a.txt 200", "GET /missing 404", "HEAD /a.txt 200", "GET /__origin/stats 200"])
+        let first = try #require(lines.lines.first { $0.message == "GET /a.txt 200" })
+        #expect(first.metadata["bytes"] == "1")
+        #expect(first.metadata["status"] == "200")
+        #expect(first.metadata["ms"] != nil)
     }
 }
 
-/// Keeps log messages so a test can count them.
+/// Keeps log messages and their metadata so a test can count and inspect them.
 struct LogCollector: LogHandler, Sendable {
-    private let store = Locked([String]())
+    struct Line: Sendable {
+        var message: String
+        var metadata: Logger.Metadata
+    }
+
+    private let store = Locked([Line]())
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 
-    var messages: [String] { store.withLock { $0 } }
+    var lines: [Line] { store.withLock { $0 } }
+    var messages: [String] { lines.map(\.message) }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        store.withLock { $0.append(message.description) }
+    func log(event: LogEvent) {
+        let line = Line(message: event.message.description, metadata: event.metadata ?? [:])
+        store.withLock { $0.append(line) }
     }
 }

@@ -26,12 +26,17 @@ enum RawHTTP {
         }
     }
 
-    /// The status codes of every response in `text`, in order (several when requests were pipelined).
+    /// The status codes of every response in `text`, in order (several when requests were pipelined; a status
+    /// line may directly follow the previous body, so it is searched for anywhere, not only at line starts).
     static func statuses(in text: String) -> [Int] {
-        text.components(separatedBy: "\r\n").compactMap { line in
-            guard line.hasPrefix("HTTP/1.") else { return nil }
-            let parts = line.split(separator: " ")
-            return parts.count >= 2 ? Int(parts[1]) : nil
+        var statuses: [Int] = []
+        var rest = Substring(text)
+        while let found = rest.range(of: "HTTP/1.") {
+            let after = rest[found.upperBound...]
+            let code = after.dropFirst(2).prefix(3)  // "1 200" -> skip minor digit and space
+            if after.count >= 5, after.dropFirst().first == " ", let value = Int(code) { statuses.append(value) }
+            rest = after
         }
+        return statuses
     }
 }
