@@ -12,6 +12,8 @@ struct OriginResponder: Sendable {
     static let statsPath = "/__origin/stats"
     static let resetPath = "/__origin/reset"
     static let timePath = "/api/time"
+    static let writeAPIPrefix = "/api/"
+    static let writeMethods: [HTTPMethod] = [.POST, .PUT, .PATCH, .DELETE]
 
     let resolver: FileResolver
     let rules: OriginRules
@@ -42,6 +44,14 @@ struct OriginResponder: Sendable {
         let count = stats.record(countedPath)
 
         guard request.method == .GET || isHead else {
+            // A stand-in for a write API: lets a cache in front show that a successful unsafe request
+            // invalidates what it stored for that URL (RFC 9111 §4.4). Nothing on disk changes.
+            if Self.writeMethods.contains(request.method), case .success(let path) = parsed,
+               path.normalized.hasPrefix(Self.writeAPIPrefix) {
+                let json = "{\"accepted\":\"\(request.method.rawValue)\"}"
+                writer.send(ResponsePlanner.controlPlan(json: json, now: now, isHead: false))
+                return
+            }
             let allow = [HeaderField(name: "Allow", value: "GET, HEAD")]
             writer.send(ResponsePlanner.errorPlan(status: 405, now: now, isHead: false, extraHeaders: allow))
             return

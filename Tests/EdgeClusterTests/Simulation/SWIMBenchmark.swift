@@ -65,8 +65,7 @@ struct SWIMDebug {
         var scenario = SWIMBenchmark.scenario(loss: 0.1, lifeguard: true)
         let first = try SWIMSimulation(scenario).run()
         print("false dead:", first.falselyDeadNodes)
-        guard let subject = first.falselyDeadNodes.first else { return }
-        scenario.traceNodes = [subject]
+        scenario.traceNodes = Set(first.falselyDeadNodes)
         let second = try SWIMSimulation(scenario).run()
         try second.trace.joined(separator: "\n").write(toFile: "/tmp/scratch-swim/trace.txt", atomically: true, encoding: .utf8)
     }

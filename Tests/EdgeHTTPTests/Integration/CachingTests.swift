@@ -39,7 +39,7 @@ struct CachingTests {
         "fresh/a.txt": "fresh content", "short/a.txt": "short-lived", "sie/a.txt": "stale-if-error content",
         "swr/a.txt": "swr content", "private/a.txt": "mine only", "cookie/a.txt": "with cookie",
         "nostore/a.txt": "never stored", "vary/a.txt": "varies", "slow/a.txt": "slow content",
-        "index.html": "<h1>home</h1>", "plain/a.txt": "plain", "range/a.txt": "0123456789",
+        "index.html": "<h1>home</h1>", "api/item.json": "{\"id\":1}", "plain/a.txt": "plain", "range/a.txt": "0123456789",
     ]
 
     func withCluster(_ body: (TestCluster) async throws -> Void) async throws {
@@ -221,6 +221,17 @@ struct CachingTests {
             let afterFailedPost = try await cluster.request("/fresh/a.txt")
             #expect(afterFailedPost.cacheStatus.hasPrefix("edge-test; hit"), "an error response invalidates nothing")
             #expect(cluster.origin.requestCount(path: "/fresh/a.txt") == 2, "one GET, one POST")
+
+            // A successful unsafe request invalidates the stored response for its URL.
+            _ = try await cluster.request("/api/item.json")
+            #expect(try await cluster.request("/api/item.json").cacheStatus.hasPrefix("edge-test; hit"))
+            for method in [HTTPMethod.PUT, .DELETE, .POST] {
+                let write = try await cluster.request("/api/item.json", method: method, body: "{}")
+                #expect(write.status == 200)
+                #expect(write.cacheStatus.contains("fwd=request"))
+                let after = try await cluster.request("/api/item.json")
+                #expect(after.cacheStatus.contains("fwd=miss"), "\(method) must invalidate; got \(after.cacheStatus)")
+            }
         }
     }
 
