@@ -27,6 +27,8 @@ public final class CachedObject: Sendable {
     public let tags: [String]
     /// Purge generation the object was stored under; a purge bumps the generation to invalidate older objects.
     public let generation: UInt64
+    /// Facts derived from the headers on first use (freshness, delivery template); never persisted.
+    public let memo = ObjectMemo()
 
     /// The key both tiers index by: one entry per (primary key, variant).
     public let storageKey: String

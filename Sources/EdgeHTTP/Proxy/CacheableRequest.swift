@@ -17,7 +17,7 @@ extension ProxyEngine {
         if let (object, tier) = await lookup(primaryKey: key.primary, variantKey: variant),
            !authorized || object.mayServeAuthorizedRequests {
             let now = self.now()
-            switch settings.policy.evaluate(stored: object.storedInfo, request: request.head.headers, now: now) {
+            switch settings.policy.evaluate(object.freshness(settings.policy), request: request.head.headers, now: now) {
             case .fresh(let age, let ttl):
                 return deliverStored(object, to: request, age: age, entry: hitEntry(ttl: ttl), phase: .hit, tier: tier)
             case .staleAllowedByClient(let age):

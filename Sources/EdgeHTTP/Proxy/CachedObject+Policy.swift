@@ -15,9 +15,14 @@ extension CachedObject {
         return directives.isPublic || directives.sMaxAge != nil || directives.mustRevalidate
     }
 
+    /// The freshness facts of this object under `policy`, derived once and kept with the object.
+    func freshness(_ policy: StoragePolicy) -> StoredFreshness {
+        memo.freshness { policy.freshness(of: storedInfo) }
+    }
+
     /// Seconds of freshness left (negative when stale), for Cache-Status `ttl`.
     func remainingTTL(policy: StoragePolicy, now: Double) -> Double {
-        policy.ttl(stored: storedInfo, now: now)
+        freshness(policy).ttl(now: now)
     }
 }
 

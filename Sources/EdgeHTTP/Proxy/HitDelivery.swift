@@ -8,19 +8,21 @@ extension ProxyEngine {
     /// a body, and stamps Age and Cache-Status.
     func deliverStored(_ object: CachedObject, to request: ProxyRequest, age: Double, entry: CacheStatusEntry,
                        phase: CachePhase, tier: TierHit?, upstreamSeconds: Double? = nil) -> ProxyResponse {
-        var headers = object.headers
-        headers.replaceOrAdd(name: "age", value: String(Int(max(0, age).rounded(.down))))
-        stamp(&headers, entry)
+        let template = deliveryTemplate(for: object)
+        var headers = template.headers
+        headers.add(name: "age", value: String(Int(max(0, age).rounded(.down))))
+        headers.add(name: "cache-status", value: template.upstreamCacheStatus + entry.serialized())
 
-        let conditional = ConditionalRequest(headers: request.head.headers, isGetOrHead: true)
-        let validators = Validators(etag: object.etag, lastModified: object.lastModified)
-        if object.status == 200 {
+        let requestHeaders = request.head.headers
+        let conditional = ConditionalRequest(headers: requestHeaders, isGetOrHead: true)
+        if object.status == 200 && conditional.hasPreconditions {
+            let validators = Validators(etag: object.etag, lastModified: object.lastModified)
             switch conditional.evaluate(against: validators) {
             case .notModified:
                 return ProxyResponse(status: .notModified, headers: notModifiedHeaders(from: headers), body: .empty,
                                      phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
             case .preconditionFailed:
-                headers.replaceOrAdd(name: "content-length", value: "0")
+                headers.add(name: "content-length", value: "0")
                 return ProxyResponse(status: .preconditionFailed, headers: headers, body: .empty, phase: phase,
                                      upstreamSeconds: upstreamSeconds, tier: tier)
             case .proceed:
@@ -30,28 +32,46 @@ extension ProxyEngine {
 
         var body = object.body
         var status = HTTPResponseStatus(statusCode: object.status)
-        if object.status == 200, conditional.rangeApplies(to: validators),
-           let rangeHeader = request.head.headers.first(name: "range") {
+        var contentLength = template.contentLength
+        if object.status == 200, let rangeHeader = requestHeaders.first(name: "range"),
+           conditional.rangeApplies(to: Validators(etag: object.etag, lastModified: object.lastModified)) {
             let total = body.readableBytes
             switch RangeRequest(header: Substring(rangeHeader), length: total) {
             case .single(let range):
                 status = .partialContent
                 body = body.getSlice(at: body.readerIndex + range.first, length: range.count) ?? body
-                headers.replaceOrAdd(name: "content-range", value: range.contentRange(total: total))
+                headers.add(name: "content-range", value: range.contentRange(total: total))
+                contentLength = String(body.readableBytes)
             case .unsatisfiable:
                 status = .rangeNotSatisfiable
                 body = ByteBuffer()
-                headers.replaceOrAdd(name: "content-range", value: "bytes */\(total)")
+                headers.add(name: "content-range", value: "bytes */\(total)")
+                contentLength = "0"
             case .whole, .multiple:
                 break
             }
         }
-        headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
+        headers.add(name: "content-length", value: contentLength)
         var response = ProxyResponse(status: status, headers: headers,
                                      body: request.isHead ? .empty : .buffer(body),
                                      phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
         applyTransforms(&response, request: request)
         return response
+    }
+
+    /// The parts of a stored object's response head that are the same for every hit, built once per object:
+    /// the stored fields with this node's Via appended, and any upstream Cache-Status to prefix ours with.
+    func deliveryTemplate(for object: CachedObject) -> DeliveryTemplate {
+        let cacheName = settings.cacheName
+        return object.memo.delivery {
+            var headers = object.headers
+            let upstreamStatus = headers["cache-status"].joined(separator: ", ")
+            for name in ["age", "cache-status", "content-length", "content-range"] { headers.remove(name: name) }
+            ForwardingHeaders.appendVia(&headers, name: cacheName)
+            return DeliveryTemplate(headers: headers,
+                                    upstreamCacheStatus: upstreamStatus.isEmpty ? "" : upstreamStatus + ", ",
+                                    contentLength: String(object.body.readableBytes))
+        }
     }
 
     /// A 304 carries the fields a 200 would have that describe the cached response (RFC 9110 §15.4.5),
@@ -69,7 +89,7 @@ extension ProxyEngine {
     /// the origin to the one nearest the user).
     func stamp(_ headers: inout HTTPHeaders, _ entry: CacheStatusEntry) {
         ForwardingHeaders.appendVia(&headers, name: settings.cacheName)
-        // Plain concatenation rather than parse-and-reserialise: this runs on every hit.
+        // Concatenation keeps the upstream tiers' entries exactly as they sent them.
         let upstream = headers["cache-status"].joined(separator: ", ")
         let ours = entry.serialized()
         headers.replaceOrAdd(name: "cache-status", value: upstream.isEmpty ? ours : "\(upstream), \(ours)")
@@ -82,8 +102,20 @@ extension ProxyEngine {
     }
 }
 
+/// See `ProxyEngine.deliveryTemplate(for:)`.
+struct DeliveryTemplate: Sendable {
+    var headers: HTTPHeaders
+    var upstreamCacheStatus: String
+    var contentLength: String
+}
+
 extension ConditionalRequest {
     /// Extracts the conditional fields of a request head.
+    /// Whether any precondition field is present (most requests carry none).
+    var hasPreconditions: Bool {
+        ifMatch != nil || ifNoneMatch != nil || ifModifiedSince != nil || ifUnmodifiedSince != nil
+    }
+
     init(headers: HTTPHeaders, isGetOrHead: Bool) {
         func field(_ name: String) -> Substring? {
             let values = headers[name]

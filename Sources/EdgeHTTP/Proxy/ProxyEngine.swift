@@ -52,7 +52,7 @@ public final class ProxyEngine: Sendable {
         let variant = variantKey(for: key, request: request)
         guard let object = store.lookupInMemory(primaryKey: key.primary, variantKey: variant) else { return nil }
         let now = self.now()
-        guard case .fresh(let age, let ttl) = settings.policy.evaluate(stored: object.storedInfo,
+        guard case .fresh(let age, let ttl) = settings.policy.evaluate(object.freshness(settings.policy),
                                                                         request: request.head.headers, now: now)
         else { return nil }
         return deliverStored(object, to: request, age: age, entry: hitEntry(ttl: ttl), phase: .hit, tier: .memory)

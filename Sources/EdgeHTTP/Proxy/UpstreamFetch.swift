@@ -64,7 +64,7 @@ extension ProxyEngine {
         case .notShareable:
             return nil
         case .failed(let reason):
-            if let stale, settings.policy.canServeStaleOnError(stored: stale.storedInfo, now: now()) {
+            if let stale, settings.policy.canServeStaleOnError(stale.freshness(settings.policy), now: now()) {
                 return serveStaleOnError(stale, request: request, fwdStatus: nil, reason: reason)
             }
             var entry = CacheStatusEntry(cacheName: settings.cacheName)
@@ -99,7 +99,7 @@ extension ProxyEngine {
 
         let requestTime = now()
         if let stale, allUpstreamsDown(for: key, now: requestTime),
-           settings.policy.canServeStaleOnError(stored: stale.storedInfo, now: requestTime) {
+           settings.policy.canServeStaleOnError(stale.freshness(settings.policy), now: requestTime) {
             lock?.fetch.publish(.failed("every upstream is down"))
             return serveStaleOnError(stale, request: request, fwdStatus: nil, reason: "every upstream is down")
         }
@@ -109,7 +109,7 @@ extension ProxyEngine {
             upstreamResponse = try await sendWithFallback(upstreamRequest, cacheKey: key.primary)
         } catch {
             lock?.fetch.publish(.failed(error.detail))
-            if let stale, settings.policy.canServeStaleOnError(stored: stale.storedInfo, now: now()) {
+            if let stale, settings.policy.canServeStaleOnError(stale.freshness(settings.policy), now: now()) {
                 return serveStaleOnError(stale, request: request, fwdStatus: nil, reason: error.detail)
             }
             var entry = CacheStatusEntry(cacheName: settings.cacheName)
@@ -125,7 +125,7 @@ extension ProxyEngine {
                                             requestTime: requestTime, responseTime: responseTime, lock: lock?.fetch)
         }
         if let stale, upstreamResponse.status >= 500,
-           settings.policy.canServeStaleOnError(stored: stale.storedInfo, now: responseTime) {
+           settings.policy.canServeStaleOnError(stale.freshness(settings.policy), now: responseTime) {
             lock?.fetch.publish(.failed("upstream answered \(upstreamResponse.status)"))
             return serveStaleOnError(stale, request: request, fwdStatus: upstreamResponse.status,
                                      reason: "upstream answered \(upstreamResponse.status)")

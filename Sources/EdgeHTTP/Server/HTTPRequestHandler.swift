@@ -21,6 +21,8 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     }
 
     private var state = State.idle
+    /// The peer's address as text, computed once per connection rather than per request.
+    private var peer: String?
     private let engine: ProxyEngine
     private let observer: RequestObserver
     private let limits: RequestLimits
@@ -176,7 +178,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     }
 
     private func clientAddress(_ context: ChannelHandlerContext) -> String {
-        context.channel.remoteAddress?.ipAddress ?? "-"
+        if let peer { return peer }
+        let address = context.channel.remoteAddress?.ipAddress ?? "-"
+        peer = address
+        return address
     }
 }
 

@@ -138,3 +138,25 @@ struct CacheKeyTests {
         #expect(CacheKey(scheme: row.scheme, host: row.host, target: row.target) == nil)
     }
 }
+
+@Suite("Cache key fast path")
+struct CacheKeyFastPathTests {
+    /// Origin-form targets take a one-pass fast path when nothing needs normalising; absolute-form targets always
+    /// take the full path. Both must agree on every input.
+    @Test func fastPathAgreesWithTheFullNormalisation() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcXYZ019-._~/?=&%2e:@!$'()*+,;#".utf8)
+        let hosts = ["example.com", "example.com:8080", "EXAMPLE.com", "example.com:80", "example.com:080", "a.b-c",
+                     "example.com.", "127.0.0.1:9"]
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 0...12, using: &generator)
+            let tail = String(decoding: (0..<length).map { _ in alphabet.randomElement(using: &generator) ?? 47 },
+                              as: UTF8.self)
+            let target = "/" + tail
+            let host = hosts.randomElement(using: &generator) ?? "example.com"
+            let viaOriginForm = CacheKey(scheme: "http", host: host, target: target)
+            let viaAbsoluteForm = CacheKey(scheme: "http", host: "ignored.example", target: "http://\(host)\(target)")
+            #expect(viaOriginForm?.primary == viaAbsoluteForm?.primary, "host \(host) target \(target)")
+        }
+    }
+}

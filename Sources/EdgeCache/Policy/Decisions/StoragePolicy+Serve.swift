@@ -11,10 +11,16 @@ extension StoragePolicy {
     ///
     /// `only-if-cached` is not handled here: it concerns what to do when this returns `.revalidate`.
     public func evaluate(stored: StoredResponseInfo, request: HTTPHeaders, now: Double) -> ServeDecision {
-        let directives = self.directives(for: stored.headers)
+        evaluate(freshness(of: stored), request: request, now: now)
+    }
+
+    /// `evaluate(stored:request:now:)` on freshness facts derived beforehand (the hit path keeps them with the
+    /// object instead of re-parsing its headers per request).
+    public func evaluate(_ stored: StoredFreshness, request: HTTPHeaders, now: Double) -> ServeDecision {
+        let directives = stored.directives
         let requestControl = Self.requestDirectives(request)
-        let age = self.age(stored: stored, now: now)
-        let ttl = self.ttl(stored: stored, now: now)
+        let age = stored.age(now: now)
+        let ttl = stored.ttl(now: now)
 
         if requestControl.noCache || directives.control.noCache { return .revalidate(age: age) }
         if let maxAge = requestControl.maxAge, age > Double(maxAge) { return .revalidate(age: age) }
@@ -36,9 +42,13 @@ extension StoragePolicy {
     /// policy default), unless the origin required validation (must-revalidate, proxy-revalidate, s-maxage,
     /// no-cache), in which case §5.2.2.2 demands an error instead.
     public func canServeStaleOnError(stored: StoredResponseInfo, now: Double) -> Bool {
-        let directives = self.directives(for: stored.headers)
+        canServeStaleOnError(freshness(of: stored), now: now)
+    }
+
+    public func canServeStaleOnError(_ stored: StoredFreshness, now: Double) -> Bool {
+        let directives = stored.directives
         guard !directives.forbidsStale else { return false }
-        let ttl = self.ttl(stored: stored, now: now)
+        let ttl = stored.ttl(now: now)
         if ttl > 0 { return true }
         let window = staleIfErrorWindow(directives)
         return window > 0 && -ttl <= window
