@@ -25,14 +25,14 @@ struct BroadcastQueue: Sendable {
 
     /// Takes updates that fit in `budget` bytes: least-sent first, newest first among equals, so fresh news
     /// (such as a refutation) always rides on the next packet. Counts a transmission for each one taken.
-    mutating func take(budget: Int, limit: Int, maxCount: Int, excluding skipped: NodeID? = nil) -> [MembershipUpdate] {
+    mutating func take(budget: Int, limit: Int, maxCount: Int, excluding skipped: Set<NodeID> = []) -> [MembershipUpdate] {
         guard !entries.isEmpty, budget > 0, maxCount > 0 else { return [] }
         let ordered = entries.values.sorted {
             $0.transmits != $1.transmits ? $0.transmits < $1.transmits : $0.order > $1.order
         }
         var remaining = budget
         var taken: [MembershipUpdate] = []
-        for entry in ordered where entry.size <= remaining && entry.update.member != skipped {
+        for entry in ordered where entry.size <= remaining && !skipped.contains(entry.update.member) {
             taken.append(entry.update)
             remaining -= entry.size
             let id = entry.update.member

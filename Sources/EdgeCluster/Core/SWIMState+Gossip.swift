@@ -60,17 +60,16 @@ extension SWIMState {
                                        rebroadcast: Bool, into out: inout [SWIMDirective]) {
         guard var member = members[update.member], member.state.isActive,
               update.incarnation >= member.incarnation else { return }
-        if member.state == .suspect {
-            if update.incarnation > member.incarnation {
-                member.incarnation = update.incarnation
-                members[member.id] = member
-            }
+        if member.state == .suspect, update.incarnation == member.incarnation {
             // A second, independent suspector: shrinks the timeout (Lifeguard) and is worth passing on.
             if suspicions[member.id]?.confirm(by: suspector) == true, rebroadcast {
                 broadcasts.enqueue(update)
             }
             return
         }
+        // Alive, or suspect at an older incarnation: the member evidently refuted the old suspicion (we missed
+        // it), so this is a new one with a fresh timer. Keeping the old timer would let it expire at once.
+        let previous = member.state
         member.state = .suspect
         member.incarnation = update.incarnation
         member.stateChangedAt = now
@@ -79,7 +78,7 @@ extension SWIMState {
         suspicions[member.id] = Suspicion(
             startedAt: now, by: suspector, minTimeout: timeouts.min, maxTimeout: timeouts.max,
             expectedConfirmations: settings.expectedSuspicionConfirmations(memberCount: memberCount))
-        out.append(.event(.stateChanged(member, previous: .alive)))
+        if previous != .suspect { out.append(.event(.stateChanged(member, previous: previous))) }
         if rebroadcast { broadcasts.enqueue(update) }
     }
 
@@ -133,13 +132,14 @@ extension SWIMState {
     /// A message to a suspect (buddy system) or dead member (reconnection) leads with that member's own record
     /// so it can refute at once.
     mutating func send(_ kind: SWIMMessage.Kind, to address: NodeAddress, target: NodeID?,
-                       into out: inout [SWIMDirective]) {
-        let leading = target.map(recordForRecipient) ?? []
+                       correctingRecipient: Bool = false, into out: inout [SWIMDirective]) {
+        var leading = target.map(recordForRecipient) ?? []
+        if correctingRecipient { leading.insert(.alive(local), at: 0) }
         let budget = settings.maxPacketSize - WireSize.overhead(sender: local.id, kind: kind)
             - leading.reduce(0) { $0 + WireSize.update($1) }
         let piggyback = broadcasts.take(budget: budget, limit: retransmitLimit,
                                         maxCount: WireSize.maxUpdatesPerPacket - leading.count,
-                                        excluding: leading.first?.member)
+                                        excluding: Set(leading.map(\.member)))
         out.append(.send(SWIMMessage(sender: local.id, kind: kind, updates: leading + piggyback), to: address))
     }
 

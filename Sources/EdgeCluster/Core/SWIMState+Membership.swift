@@ -76,6 +76,34 @@ extension SWIMState {
         }
     }
 
+    /// A suspicion that outlives the minimum timeout usually means one of two things: the member is dead, or it
+    /// refuted and the refutation missed us (gossip reaches almost everyone, not everyone). Before Lifeguard's
+    /// longer timeouts run out, we ask the member itself, once per minimum timeout, with the suspicion attached:
+    /// a live member answers with its current record. With the buddy system off this never fires.
+    mutating func verifySuspicions(now: Double, into out: inout [SWIMDirective]) {
+        guard settings.lifeguard.buddySystem, !suspicions.isEmpty else { return }
+        let due = suspicions.filter { now >= $0.value.nextVerificationAt && now < $0.value.deadline }.keys.sorted()
+        for id in due {
+            guard let member = members[id], let interval = suspicions[id]?.minTimeout else { continue }
+            suspicions[id]?.nextVerificationAt = now + interval
+            send(.ping(sequence: nextSequence()), to: member.address, target: id, into: &out)
+        }
+    }
+
+    /// Someone still holds an old suspect/dead/left rumour about us, so our refutation did not reach everyone:
+    /// put our record back into circulation (at most once per probe interval).
+    mutating func reassertIfDue(now: Double) {
+        guard now - lastReassertedAt >= settings.probeInterval else { return }
+        lastReassertedAt = now
+        broadcasts.enqueue(.alive(local))
+    }
+
+    func isStaleRumourAboutUs(_ update: MembershipUpdate) -> Bool {
+        guard update.member == local.id, update.incarnation < local.incarnation else { return false }
+        if case .alive = update.change { return false }
+        return true
+    }
+
     mutating func reapIfDue(now: Double, into out: inout [SWIMDirective]) {
         guard now >= nextReapAt else { return }
         nextReapAt = now + settings.probeInterval

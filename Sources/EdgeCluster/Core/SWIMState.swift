@@ -24,6 +24,7 @@ public struct SWIMState: Sendable {
     var seeds: [NodeAddress] = []
     var nextJoinAt: Double = .infinity
     var leaving = false
+    var lastReassertedAt = -Double.infinity
 
     /// Most relayed probes served at once; more `pingRequest`s are ignored so a noisy peer cannot grow our state.
     static let maxRelays = 1024
@@ -72,7 +73,10 @@ public struct SWIMState: Sendable {
         var deadline = min(nextProbeAt, nextReapAt)
         if let round = probe { deadline = min(deadline, round.indirectStarted ? round.endDeadline : round.directDeadline) }
         for relay in relays.values { deadline = min(deadline, relay.deadline) }
-        for suspicion in suspicions.values { deadline = min(deadline, suspicion.deadline) }
+        for suspicion in suspicions.values {
+            deadline = min(deadline, suspicion.deadline)
+            if settings.lifeguard.buddySystem { deadline = min(deadline, suspicion.nextVerificationAt) }
+        }
         if gossipEnabled, !broadcasts.isEmpty { deadline = min(deadline, nextGossipAt) }
         if settings.reconnectInterval > 0 { deadline = min(deadline, nextReconnectAt) }
         if settings.antiEntropyInterval > 0 { deadline = min(deadline, nextPullAt) }
@@ -97,6 +101,7 @@ public struct SWIMState: Sendable {
         expireRelays(now: now, into: &out)
         advanceProbe(now: now, into: &out)
         expireSuspicions(now: now, into: &out)
+        verifySuspicions(now: now, into: &out)
         gossipIfDue(now: now, into: &out)
         reconnectIfDue(now: now, into: &out)
         retryJoinIfDue(now: now, into: &out)
@@ -115,12 +120,18 @@ public struct SWIMState: Sendable {
         }
         // A join reply is a copy of a table that everybody already has; re-gossiping it would only cost bandwidth.
         let rebroadcast = message.kind != .joinReply
+        var senderIsStale = false
         for update in message.updates {
+            senderIsStale = senderIsStale || isStaleRumourAboutUs(update)
             apply(update, now: now, rebroadcast: rebroadcast, into: &out)
         }
+        if senderIsStale { reassertIfDue(now: now) }
         switch message.kind {
         case .ping(let sequence):
-            send(.ack(sequence: sequence), to: address, target: message.sender, into: &out)
+            // A prober that still thinks us suspect or dead at an old incarnation missed our refutation:
+            // the answer leads with our current record.
+            send(.ack(sequence: sequence), to: address, target: message.sender, correctingRecipient: senderIsStale,
+                 into: &out)
         case .pingRequest(let sequence, let target, let targetAddress):
             serveProbeRequest(sequence: sequence, target: target, targetAddress: targetAddress, requester: address,
                               now: now, into: &out)

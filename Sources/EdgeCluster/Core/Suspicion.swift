@@ -11,6 +11,8 @@ struct Suspicion: Sendable {
     /// K: confirmations after which the minimum applies.
     let expectedConfirmations: Int
     private(set) var suspectors: Set<NodeID>
+    /// When to ask the suspect directly whether it is still there (see `SWIMState.verifySuspicions`).
+    var nextVerificationAt: Double
 
     init(startedAt: Double, by suspector: NodeID, minTimeout: Double, maxTimeout: Double, expectedConfirmations: Int) {
         self.startedAt = startedAt
@@ -18,6 +20,7 @@ struct Suspicion: Sendable {
         self.maxTimeout = maxTimeout
         self.expectedConfirmations = expectedConfirmations
         self.suspectors = [suspector]
+        self.nextVerificationAt = startedAt + minTimeout
     }
 
     /// C: independent confirmations after the first suspector.

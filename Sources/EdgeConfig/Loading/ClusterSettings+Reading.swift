@@ -1,5 +1,5 @@
 extension ClusterSettings {
-    static let keys = ["name", "service_names"]
+    static let keys = ["name", "service_names", "gossip_key"]
 
     mutating func apply(_ reader: TableReader) throws(ConfigError) {
         try reader.checkKeys(allowed: Self.keys)
@@ -8,6 +8,11 @@ extension ClusterSettings {
                 throw reader.invalid("name", expected: NameRules.description, got: value)
             }
             name = value
+        }
+        let keyExpected = "a secret of at least 16 characters shared by every node"
+        if let value = try reader.string("gossip_key", expected: keyExpected) {
+            guard value.utf8.count >= 16 else { throw reader.invalid("gossip_key", expected: keyExpected, got: value) }
+            gossipKey = value
         }
         let expected = "a list of DNS names such as [\"www.cdn.test\"]"
         if let entries = try reader.stringArray("service_names", expected: expected) {

@@ -36,6 +36,9 @@ enum ConfigValidator {
         }
         for parsed in nodes {
             listeners.append((parsed.node.listen, "node \(parsed.node.name)", parsed.path.appending("listen")))
+            if let gossip = parsed.node.gossipListen {
+                listeners.append((gossip, "node \(parsed.node.name) (gossip)", parsed.path.appending("gossip_listen")))
+            }
             if let metrics = parsed.node.metricsListen {
                 listeners.append((metrics, "node \(parsed.node.name) (metrics)", parsed.path.appending("metrics_listen")))
             }

@@ -1,10 +1,10 @@
 extension NodeDefaults {
-    static let keys = ["cache", "upstream", "limits", "logging"]
+    static let keys = ["cache", "upstream", "limits", "logging", "gossip"]
 
     /// The per-node sections, for "did you mean cache.memory_size?" when a key sits one level too high.
     static let sections: [(name: String, keys: [String])] = [
         ("cache", CacheSettings.keys), ("upstream", UpstreamSettings.keys), ("limits", ServerLimits.keys),
-        ("logging", LoggingSettings.keys),
+        ("logging", LoggingSettings.keys), ("gossip", GossipSettings.keys),
     ]
 
     /// Built-in defaults with the disk path template made absolute, before `[defaults]` is applied.
@@ -19,5 +19,6 @@ extension NodeDefaults {
         if let table = try reader.subtable("upstream", expected: "a table") { try upstream.apply(table) }
         if let table = try reader.subtable("limits", expected: "a table") { try limits.apply(table) }
         if let table = try reader.subtable("logging", expected: "a table") { try logging.apply(table) }
+        if let table = try reader.subtable("gossip", expected: "a table") { try gossip.apply(table) }
     }
 }

@@ -11,8 +11,8 @@ struct ParsedNode {
 
 /// Reads one `[[nodes]]` entry on top of the defaults.
 enum NodeReader {
-    static let keys = ["name", "role", "listen", "metrics_listen", "location", "cache", "upstream", "limits",
-                       "logging"]
+    static let keys = ["name", "role", "listen", "metrics_listen", "gossip_listen", "location", "cache", "upstream",
+                       "limits", "logging", "gossip"]
     static let locationExpected = "a table with latitude, longitude and region, "
         + "such as { latitude = 50.11, longitude = 8.68, region = \"eu-central\" }"
 
@@ -38,17 +38,21 @@ enum NodeReader {
             throw reader.missing("listen", expected: TableReader.listenExpected)
         }
         let metricsListen = try reader.listenAddress("metrics_listen")
+        let gossipListen = try reader.listenAddress("gossip_listen")
         let location = try readLocation(reader)
 
         var node = NodeConfiguration(name: name, role: role, listen: listen, location: location,
                                      cache: defaults.cache, upstream: defaults.upstream,
                                      limits: defaults.limits, logging: defaults.logging)
         node.metricsListen = metricsListen
+        node.gossipListen = gossipListen
+        node.gossip = defaults.gossip
         let sections = try NodeSections(reader)
         if let table = sections.cache { try node.cache.apply(table, isDefaults: false) }
         if let table = sections.upstream { try node.upstream.apply(table) }
         if let table = sections.limits { try node.limits.apply(table) }
         if let table = sections.logging { try node.logging.apply(table) }
+        if let table = sections.gossip { try node.gossip.apply(table) }
         let defaultSections = try defaultsReader.map { reader throws(ConfigError) in try NodeSections(reader) }
 
         /// Where a section key was last set: the node, else `[defaults]`, else (built-in) the node's own table.
@@ -105,11 +109,13 @@ struct NodeSections {
     let upstream: TableReader?
     let limits: TableReader?
     let logging: TableReader?
+    let gossip: TableReader?
 
     init(_ reader: TableReader) throws(ConfigError) {
         cache = try reader.subtable("cache", expected: "a table")
         upstream = try reader.subtable("upstream", expected: "a table")
         limits = try reader.subtable("limits", expected: "a table")
         logging = try reader.subtable("logging", expected: "a table")
+        gossip = try reader.subtable("gossip", expected: "a table")
     }
 }

@@ -26,6 +26,10 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var listen: SocketAddressSpec
     /// Where `GET /metrics` (Prometheus text) is served, apart from public traffic; `nil` serves no metrics.
     public var metricsListen: SocketAddressSpec?
+    /// The UDP address this node gossips on; `nil` keeps the node out of the gossip membership.
+    public var gossipListen: SocketAddressSpec?
+    /// SWIM timings.
+    public var gossip = GossipSettings()
     public var location: Location
     public var cache: CacheSettings
     public var upstream: UpstreamSettings
@@ -52,6 +56,7 @@ public struct NodeDefaults: Sendable, Equatable {
     public var upstream = UpstreamSettings()
     public var limits = ServerLimits()
     public var logging = LoggingSettings()
+    public var gossip = GossipSettings()
 
     public init() {}
 }

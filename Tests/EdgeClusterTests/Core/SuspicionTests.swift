@@ -106,4 +106,43 @@ import Testing
         _ = node.hear([Fixture.alive("b", incarnation: 4)], now: 3)
         #expect(node.state(of: "b") == .alive)
     }
+
+    @Test func aSuspicionAtAHigherIncarnationStartsAFreshTimer() {
+        var node = Fixture.node("a", knowing: Fixture.tenNodes)
+        _ = node.hear([Fixture.suspect("b", by: "c")], now: 10)
+        // We missed b's refutation (incarnation 1); now it is suspected again, confirmed twice over.
+        _ = node.runAnswering(from: 10, to: 30)
+        _ = node.hear([Fixture.suspect("b", incarnation: 1, by: "d"), Fixture.suspect("b", incarnation: 1, by: "e")],
+                      now: 30)
+        _ = node.runAnswering(from: 30, to: 31)
+        #expect(node.state(of: "b") == .suspect, "the first timer (started at 10 s) must not carry over")
+        #expect(node.member(NodeID("b"))?.incarnation == 1)
+        _ = node.runAnswering(from: 31.01, to: 41.3)
+        #expect(node.state(of: "b") == .suspect)
+        _ = node.runAnswering(from: 41.31, to: 41.5)
+        #expect(node.state(of: "b") == .dead, "one confirmation: about 11.4 s from 30 s")
+    }
+
+    @Test func aLongSuspicionIsCheckedWithTheSuspect() throws {
+        var node = Fixture.node("a", knowing: Fixture.tenNodes)
+        _ = node.hear([Fixture.suspect("b", by: "c")], now: 10)
+        // Minimum timeout (4 s) passed without a refutation reaching us: ask b directly.
+        let out = node.run(from: 13.9, to: 14.05)
+        let check = try #require(out.sends.first { $0.to == Fixture.address("b") && $0.message.updates.first?.member == NodeID("b") })
+        #expect(check.message.updates.first == Fixture.suspect("b", by: "a"))
+        guard case .ping(let sequence) = check.message.kind else {
+            Issue.record("expected a ping")
+            return
+        }
+        // b refuted long ago; its answer carries the record we missed.
+        var b = Fixture.node("b", knowing: ["a", "c"])
+        _ = b.hear([Fixture.suspect("b", by: "c")], now: 10.5)
+        #expect(b.local.incarnation == 1)
+        let answer = try #require(b.receive(check.message, from: Fixture.address("a"), now: 14.06).sends.first)
+        #expect(answer.message.kind == .ack(sequence: sequence))
+        #expect(answer.message.updates.first?.member == NodeID("b"))
+        #expect(answer.message.updates.first?.incarnation == 1)
+        _ = node.receive(answer.message, from: Fixture.address("b"), now: 14.07)
+        #expect(node.state(of: "b") == .alive)
+    }
 }

@@ -117,8 +117,8 @@ import Testing
 
     @Test func unknownKeysAreReportedInFileOrder() {
         expectError(minimal + "zzz = 1\naaa = 2\n",
-                    "edge.conf:12: nodes[0].zzz: unknown key; expected one of: name, role, listen, metrics_listen, location, "
-                        + "cache, upstream, limits, logging", kind: .unknownKey)
+                    "edge.conf:12: nodes[0].zzz: unknown key; expected one of: name, role, listen, metrics_listen, gossip_listen, location, "
+                        + "cache, upstream, limits, logging, gossip", kind: .unknownKey)
     }
 
     // MARK: Wrong types
