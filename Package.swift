@@ -90,12 +90,14 @@ let package = Package(
         // The `edge` command: wires the modules together.
         .executableTarget(name: "edge", dependencies: [
             "EdgeCore",
+            "EdgeCluster",
             "EdgeCache",
             "EdgeConfig",
             "EdgeUpstream",
             "EdgeOrigin",
             "EdgeHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

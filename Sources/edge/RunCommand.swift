@@ -1,4 +1,5 @@
 import ArgumentParser
+import EdgeCluster
 import EdgeConfig
 import EdgeHTTP
 import Logging
@@ -50,12 +51,30 @@ struct RunCommand: AsyncParsableCommand {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         do {
-            let edgeNode = try EdgeNode(settings: settings, group: group, logger: logger)
+            let gossip: GossipNode?
+            do {
+                gossip = try GossipWiring.makeNode(for: nodeConfiguration, in: configuration, group: group,
+                                                   logger: logger)
+            } catch {
+                printError("\(error)")
+                throw ExitCode.failure
+            }
+            var routes: [String: OperatorRoute] = [:]
+            if let gossip { routes["/members"] = GossipWiring.membersRoute(gossip) }
+            let edgeNode = try EdgeNode(settings: settings, group: group, logger: logger, operatorRoutes: routes)
+            var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: edgeNode)]
+            if let gossip {
+                members.append(.init(service: GossipService(gossip: gossip, node: nodeConfiguration,
+                                                             edgeNode: edgeNode, logger: logger)))
+            }
             let services = ServiceGroup(configuration: .init(
-                services: [.init(service: edgeNode)],
+                services: members,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
             try await services.run()
+        } catch let exit as ExitCode {
+            try? await group.shutdownGracefully()
+            throw exit
         } catch {
             logger.critical("node failed", metadata: ["error": "\(error)"])
             try? await group.shutdownGracefully()

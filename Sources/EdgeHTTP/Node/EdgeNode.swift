@@ -18,12 +18,17 @@ public final class EdgeNode: Service, Sendable {
     public let server: EdgeServer
     public let metricsEndpoint: MetricsEndpoint?
     public let registry: PrometheusCollectorRegistry
+    /// Connections and requests, for the load this node gossips.
+    public let load = LoadCounters()
     private let client: UpstreamClient
     private let ioPool: NIOThreadPool
     private let accessLog: AccessLog?
     private let logger: Logger
 
-    public init(settings: EdgeNodeSettings, group: any EventLoopGroup, logger: Logger) throws {
+    /// - Parameter operatorRoutes: extra `GET` paths served on the metrics listener (for example the membership
+    ///   table), so modules above this one can expose their state without a listener of their own.
+    public init(settings: EdgeNodeSettings, group: any EventLoopGroup, logger: Logger,
+                operatorRoutes: [String: OperatorRoute] = [:]) throws {
         self.settings = settings
         self.logger = logger
         let memory = MemoryTier(capacityBytes: settings.memoryCapacityBytes,
@@ -51,14 +56,15 @@ public final class EdgeNode: Service, Sendable {
         engine = ProxyEngine(settings: settings.proxy, store: store, chooser: chooser, health: health,
                              client: client, ioPool: ioPool, metrics: metrics, logger: logger)
         accessLog = try settings.accessLog.map { try AccessLog(destination: $0) }
-        let observer = RequestObserver(metrics: metrics, accessLog: accessLog, logger: logger,
+        let observer = RequestObserver(metrics: metrics, load: load, accessLog: accessLog, logger: logger,
                                        now: wallClockSeconds)
         server = EdgeServer(settings: settings.server, engine: engine, observer: observer, group: group,
                             logger: logger)
         if let host = settings.metricsHost, let port = settings.metricsPort {
             let store = self.store
             metricsEndpoint = MetricsEndpoint(host: host, port: port, registry: registry, group: group,
-                                              logger: logger, beforeScrape: { metrics.updateStorageGauges(store.stats) })
+                                              logger: logger, routes: operatorRoutes,
+                                              beforeScrape: { metrics.updateStorageGauges(store.stats) })
         } else {
             metricsEndpoint = nil
         }
@@ -69,6 +75,12 @@ public final class EdgeNode: Service, Sendable {
     public func start() async throws -> Int {
         if let metricsEndpoint { try await metricsEndpoint.start() }
         return try await server.start()
+    }
+
+    /// How full the memory tier is, 0…1.
+    public var cacheFill: Double {
+        let memory = store.stats.memory
+        return memory.capacityBytes > 0 ? Double(memory.bytes) / Double(memory.capacityBytes) : 0
     }
 
     /// The port `/metrics` is served on, once started.

@@ -6,7 +6,21 @@ import Prometheus
 import ServiceLifecycle
 import Synchronization
 
-/// A small HTTP listener that serves `GET /metrics` in Prometheus text format.
+/// A response an operator route produces: content type and body.
+public struct OperatorResponse: Sendable {
+    public var contentType: String
+    public var body: String
+
+    public init(contentType: String, body: String) {
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// An extra `GET` path on the operator listener; receives the query string (without "?").
+public typealias OperatorRoute = @Sendable (_ query: String) -> OperatorResponse
+
+/// A small HTTP listener that serves `GET /metrics` in Prometheus text format, plus any operator routes.
 ///
 /// It listens on its own (loopback by default) address, apart from public traffic, so scraping never
 /// competes with clients and internal numbers are never exposed on the public port.
@@ -15,12 +29,15 @@ public final class MetricsEndpoint: Service, Sendable {
     private let port: Int
     private let registry: PrometheusCollectorRegistry
     private let beforeScrape: @Sendable () -> Void
+    private let routes: [String: OperatorRoute]
     private let group: any EventLoopGroup
     private let logger: Logger
     private let channel = Mutex<(any Channel)?>(nil)
 
     public init(host: String, port: Int, registry: PrometheusCollectorRegistry, group: any EventLoopGroup,
-                logger: Logger, beforeScrape: @escaping @Sendable () -> Void = {}) {
+                logger: Logger, routes: [String: OperatorRoute] = [:],
+                beforeScrape: @escaping @Sendable () -> Void = {}) {
+        self.routes = routes
         self.host = host
         self.port = port
         self.registry = registry
@@ -33,13 +50,14 @@ public final class MetricsEndpoint: Service, Sendable {
     public func start() async throws -> Int {
         let registry = self.registry
         let beforeScrape = self.beforeScrape
+        let routes = self.routes
         let bound = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(
-                        MetricsHandler(registry: registry, beforeScrape: beforeScrape))
+                        MetricsHandler(registry: registry, routes: routes, beforeScrape: beforeScrape))
                 }
             }
             .bind(host: host, port: port).get()
@@ -72,10 +90,13 @@ private final class MetricsHandler: ChannelInboundHandler {
 
     private let registry: PrometheusCollectorRegistry
     private let beforeScrape: @Sendable () -> Void
+    private let routes: [String: OperatorRoute]
     private var head: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry, beforeScrape: @escaping @Sendable () -> Void) {
+    init(registry: PrometheusCollectorRegistry, routes: [String: OperatorRoute],
+         beforeScrape: @escaping @Sendable () -> Void) {
         self.registry = registry
+        self.routes = routes
         self.beforeScrape = beforeScrape
     }
 
@@ -88,17 +109,26 @@ private final class MetricsHandler: ChannelInboundHandler {
             self.head = nil
             let status: HTTPResponseStatus
             var body: ByteBuffer
-            let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-            if path == "/metrics" && (head.method == .GET || head.method == .HEAD) {
+            var contentType = "text/plain; version=0.0.4"
+            let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            let path = parts.first.map(String.init) ?? head.uri
+            let query = parts.count > 1 ? String(parts[1]) : ""
+            let readable = head.method == .GET || head.method == .HEAD
+            if path == "/metrics" && readable {
                 beforeScrape()
                 status = .ok
                 body = ByteBuffer(bytes: registry.emitToBuffer())
+            } else if readable, let route = routes[path] {
+                let response = route(query)
+                status = .ok
+                contentType = response.contentType
+                body = ByteBuffer(string: response.body)
             } else {
                 status = .notFound
                 body = ByteBuffer(string: "not found: this listener serves GET /metrics\n")
             }
             var headers = HTTPHeaders()
-            headers.add(name: "content-type", value: status == .ok ? "text/plain; version=0.0.4" : "text/plain")
+            headers.add(name: "content-type", value: status == .ok ? contentType : "text/plain")
             headers.add(name: "content-length", value: String(body.readableBytes))
             if !head.isKeepAlive { headers.add(name: "connection", value: "close") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status,

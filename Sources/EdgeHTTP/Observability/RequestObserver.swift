@@ -4,12 +4,15 @@ import NIOHTTP1
 /// Where each finished request is reported: the access log and the metrics.
 public final class RequestObserver: Sendable {
     let metrics: EdgeMetrics
+    let load: LoadCounters
     let accessLog: AccessLog?
     let logger: Logger
     let now: @Sendable () -> Double
 
-    public init(metrics: EdgeMetrics, accessLog: AccessLog?, logger: Logger, now: @escaping @Sendable () -> Double) {
+    public init(metrics: EdgeMetrics, load: LoadCounters = LoadCounters(), accessLog: AccessLog?, logger: Logger,
+                now: @escaping @Sendable () -> Double) {
         self.metrics = metrics
+        self.load = load
         self.accessLog = accessLog
         self.logger = logger
         self.now = now
@@ -17,6 +20,7 @@ public final class RequestObserver: Sendable {
 
     func responded(request: ProxyRequest, response: ProxyResponse, bytes: Int) {
         metrics.responded(phase: response.phase, tier: response.tier, bodyBytes: bytes)
+        load.requestServed()
         guard let accessLog else { return }
         let time = now()
         accessLog.record(AccessLog.Entry(

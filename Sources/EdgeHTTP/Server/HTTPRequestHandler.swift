@@ -73,6 +73,16 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         }
     }
 
+    func channelActive(context: ChannelHandlerContext) {
+        observer.load.connectionOpened()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        observer.load.connectionClosed()
+        context.fireChannelInactive()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Parse errors were already answered with 400 by NIO's protocol error handler; the connection closes.
         observer.connectionError(error)
