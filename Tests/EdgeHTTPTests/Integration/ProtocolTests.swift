@@ -64,6 +64,25 @@ struct ProtocolTests {
         }
     }
 
+    @Test func oversizedBodiesGet413AndTheConnectionCloses() async throws {
+        try await withCluster { cluster in
+            let declared = try RawConnection(port: cluster.edgePort)
+            declared.send("POST /a.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 99999999999\r\n\r\n")
+            let (declaredText, declaredClosed) = await declared.readAll()
+            #expect(declaredText.hasPrefix("HTTP/1.1 413"))
+            #expect(declaredClosed)
+            // Chunked, so the size is only known as it arrives: 11 MiB against the 10 MiB default limit.
+            let chunked = try RawConnection(port: cluster.edgePort)
+            let chunk = "100000\r\n" + String(repeating: "x", count: 1 << 20) + "\r\n"
+            chunked.send("POST /a.txt HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(repeating: chunk, count: 11) + "0\r\n\r\n")
+            let (chunkedText, chunkedClosed) = await chunked.readAll()
+            #expect(chunkedText.hasPrefix("HTTP/1.1 413"))
+            #expect(chunkedClosed)
+            #expect(try await cluster.request("/a.txt").status == 200)
+        }
+    }
+
     @Test func aSlowClientCannotPinAConnection() async throws {
         try await withCluster { cluster in
             // The test edge's header timeout is 2 s: trickle a head and see the connection closed with 408.
