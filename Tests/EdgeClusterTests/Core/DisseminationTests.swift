@@ -54,4 +54,15 @@ import Testing
         #expect(named.isSuperset(of: others + ["s", "b"]))
         #expect(!named.contains("n"), "the joiner is not told about itself while alive")
     }
+
+    @Test func freshNewsOvertakesABacklog() throws {
+        var node = Fixture.node("a", knowing: ["b", "c"])
+        _ = node.hear((0..<300).map { Fixture.alive("member-\($0)") }, now: 0)
+        _ = node.runAnswering(from: 0, to: 2)
+        // Suspected while hundreds of updates are still queued: the refutation rides on the very next packet.
+        let ping = SWIMMessage(sender: NodeID("b"), kind: .ping(sequence: 1), updates: [Fixture.suspect("a", by: "b")])
+        let ack = try #require(node.receive(ping, from: Fixture.address("b"), now: 2.5).sends.first)
+        #expect(ack.message.updates.first?.member == NodeID("a"))
+        #expect(ack.message.updates.first?.incarnation == 1)
+    }
 }

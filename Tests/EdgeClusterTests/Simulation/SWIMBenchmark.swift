@@ -37,6 +37,16 @@ struct SWIMBenchmark {
         }
     }
 
+    /// Steady state: no failures, no loss. The floor of protocol traffic, counted after the start-up
+    /// anti-entropy pulls and over a span that includes one scaled anti-entropy period per node.
+    @Test func idle() throws {
+        var scenario = Self.scenario(loss: 0, lifeguard: true)
+        scenario.crashes = []
+        scenario.duration = 300
+        scenario.measureFrom = 30
+        try Self.record(try SWIMSimulation(scenario).run(), label: "idle")
+    }
+
     @Test(arguments: [0.0, 0.1, 0.3])
     func crashDetectionAndFalsePositives(loss: Double) throws {
         for lifeguard in [true, false] {
@@ -59,14 +69,3 @@ struct SWIMBenchmark {
     }
 }
 
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["SWIM_DEBUG"] != nil))
-struct SWIMDebug {
-    @Test func traceFalseDeaths() throws {
-        var scenario = SWIMBenchmark.scenario(loss: 0.1, lifeguard: true)
-        let first = try SWIMSimulation(scenario).run()
-        print("false dead:", first.falselyDeadNodes)
-        scenario.traceNodes = Set(first.falselyDeadNodes)
-        let second = try SWIMSimulation(scenario).run()
-        try second.trace.joined(separator: "\n").write(toFile: "/tmp/scratch-swim/trace.txt", atomically: true, encoding: .utf8)
-    }
-}

@@ -25,6 +25,22 @@ import Testing
         #expect(report.bytesPerNodePerSecond > 50)
     }
 
+    /// The five-node loopback cluster, with the LAN defaults: suspicion 4 s (two confirmations) to 24 s
+    /// (none), one probe round is four probes, so every survivor sees a crash within about 30 s at the very
+    /// worst and typically within 10 s.
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5])
+    func fiveNodesWithLANDefaults(seed: UInt64) throws {
+        var scenario = SimulationScenario(nodeCount: 5)
+        scenario.seed = seed
+        scenario.duration = 60
+        scenario.crashes = [.init(node: 4, at: 10)]
+        let report = try SWIMSimulation(scenario).run()
+        let detection = try #require(report.detectionWorst)
+        print(String(format: "swim-sim five-node seed=%llu crash seen dead by all after %.2f s", seed, detection))
+        #expect(detection < 30)
+        #expect(report.falselyDeadMembers == 0)
+    }
+
     @Test func sameSeedSameReport() throws {
         var first = try SWIMSimulation(Self.crashScenario(nodes: 48)).run()
         var second = try SWIMSimulation(Self.crashScenario(nodes: 48)).run()
