@@ -80,6 +80,18 @@ public final class ClusterHealthView: @unchecked Sendable {
         }
     }
 
+    /// Refreshes when each member was last heard from. Acks change nothing else about a member, so this publishes
+    /// no event; it keeps `lastHeard` in snapshots current between membership changes.
+    public func refreshLastHeard(_ members: [Member]) {
+        withLock {
+            for member in members {
+                guard var row = table[member.id], row.lastHeard < member.lastHeard else { continue }
+                row.lastHeard = member.lastHeard
+                table[member.id] = row
+            }
+        }
+    }
+
     public func recordDrop(_ reason: PacketDropReason) {
         withLock { drops[reason, default: 0] += 1 }
     }

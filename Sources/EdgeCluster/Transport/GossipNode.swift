@@ -141,9 +141,16 @@ public actor GossipNode {
     }
 
     private func tickLoop() async throws {
+        var lastHeardRefresh = Self.now()
         while true {
             try await Task.sleep(for: tickInterval)
-            await perform(core?.tick(now: Self.now()) ?? [])
+            let now = Self.now()
+            await perform(core?.tick(now: now) ?? [])
+            // The view learns state changes through events; once a second it also learns who was heard from.
+            if now - lastHeardRefresh >= 1, let core {
+                healthView.refreshLastHeard(core.remoteMembers)
+                lastHeardRefresh = now
+            }
         }
     }
 
