@@ -35,7 +35,7 @@ enum NodeSettingsMapper {
             idleTimeout: limits.idleTimeout.seconds, drainTimeout: limits.drainTimeout.seconds)
         let proxy = ProxySettings(
             cacheName: cache.cacheName.isEmpty ? node.name : cache.cacheName, policy: policy,
-            upstreamHostOverride: node.upstream.hostHeader, maxRequestBodyBytes: limits.maxRequestBodyBytes,
+            upstreamHostOverride: node.upstream.hostHeader,
             defaultHost: "\(node.listen.host):\(node.listen.port)")
         let accessLog: String?
         switch node.logging.accessLog {

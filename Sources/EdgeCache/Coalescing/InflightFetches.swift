@@ -37,8 +37,6 @@ public final class InflightFetch<Head: Sendable>: Sendable {
         waiters.forEach { $0.resume(returning: outcome) }
     }
 
-    public var isPublished: Bool { state.withLock { $0.outcome != nil } }
-
     /// How many followers joined this fetch.
     public var followerCount: Int { state.withLock { $0.followers } }
 

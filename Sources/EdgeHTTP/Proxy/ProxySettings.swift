@@ -8,17 +8,14 @@ public struct ProxySettings: Sendable {
     public var policy: StoragePolicy
     /// A Host header to send upstream instead of the client's (for origins that expect their own name).
     public var upstreamHostOverride: String?
-    /// Requests with larger bodies get 413.
-    public var maxRequestBodyBytes: Int
     /// The host used for the cache key of HTTP/1.0 requests that carry no Host field.
     public var defaultHost: String
 
     public init(cacheName: String, policy: StoragePolicy, upstreamHostOverride: String? = nil,
-                maxRequestBodyBytes: Int = 10 << 20, defaultHost: String = "localhost") {
+                defaultHost: String = "localhost") {
         self.defaultHost = defaultHost
         self.cacheName = cacheName
         self.policy = policy
         self.upstreamHostOverride = upstreamHostOverride
-        self.maxRequestBodyBytes = maxRequestBodyBytes
     }
 }
