@@ -9,4 +9,15 @@ swift build --build-tests
 # Serial: the integration suites start real servers whose async work shares Swift's small cooperative thread pool
 # (one thread per core) with the CPU-heavy fuzz and simulation suites; running everything at once on a 2-core
 # machine starves the servers and turns timeouts into noise.
-swift test --skip-build --no-parallel "$@"
+log="$(mktemp -t edge-tests.XXXXXX)"
+set +e
+swift test --skip-build --no-parallel "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# The full log is long; repeat what failed at the end, where a CI summary (which keeps only the tail) shows it.
+if [ "$status" -ne 0 ]; then
+    echo
+    echo "==== failures (from $log) ===="
+    grep -E "✘|error:|Fatal error|Crash|signal" "$log" | grep -v "passed after" | head -60 || true
+fi
+exit "$status"
