@@ -28,6 +28,10 @@ final class GossipService: Service, Sendable {
 
     func run() async throws {
         try await gossip.start()  // GossipNode logs every membership change itself
+        let feed = GossipHealthFeed(view: gossip.healthView, shields: edgeNode.settings.shields,
+                                    board: edgeNode.health, logger: logger)
+        let feedTask = Task { await feed.run() }
+        defer { feedTask.cancel() }
         await cancelWhenGracefulShutdown {
             var lastCount = self.edgeNode.load.requestsServed
             var lastTime = ContinuousClock.now

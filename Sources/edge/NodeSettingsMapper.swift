@@ -36,7 +36,20 @@ enum NodeSettingsMapper {
         let proxy = ProxySettings(
             cacheName: cache.cacheName.isEmpty ? node.name : cache.cacheName, policy: policy,
             upstreamHostOverride: node.upstream.hostHeader,
-            defaultHost: "\(node.listen.host):\(node.listen.port)")
+            defaultHost: "\(node.listen.host):\(node.listen.port)",
+            cdnID: configuration.cluster.name, tier: node.role == .shield ? .shield : .edge,
+            requestBudget: node.upstream.requestBudget.seconds)
+        let shields = configuration.shields(for: node).map { shield in
+            Upstream(name: shield.name, host: reachableHost(shield.listen.host), port: shield.listen.port,
+                     tier: .shield)
+        }
+        let upstream = node.upstream
+        let failover: FailoverPolicy
+        switch upstream.failover {
+        case .nextShield: failover = .nextShield
+        case .origin: failover = .origin
+        case .error: failover = .error
+        }
         let accessLog: String?
         switch node.logging.accessLog {
         case .off: accessLog = nil
@@ -44,7 +57,7 @@ enum NodeSettingsMapper {
         case .stderr: accessLog = "/dev/stderr"
         case .file(let path): accessLog = path
         }
-        return EdgeNodeSettings(
+        var settings = EdgeNodeSettings(
             name: node.name, server: server, proxy: proxy,
             memoryCapacityBytes: cache.memorySize, memoryMaxObjectBytes: cache.memoryMaxObjectSize,
             diskPath: cache.diskSize > 0 ? cache.diskPath : nil, diskCapacityBytes: cache.diskSize,
@@ -57,6 +70,24 @@ enum NodeSettingsMapper {
             failureBackoffSeconds: node.upstream.failureBackoff.seconds,
             accessLog: accessLog,
             metricsHost: node.metricsListen?.host, metricsPort: node.metricsListen?.port)
+        settings.shields = shields
+        settings.failoverPolicy = failover
+        settings.originHealthPath = upstream.healthCheckPath
+        settings.healthChecks = upstream.healthCheckInterval.seconds > 0
+            ? ActiveHealthChecker.Settings(interval: upstream.healthCheckInterval.seconds,
+                                           timeout: upstream.healthCheckTimeout.seconds)
+            : nil
+        return settings
+    }
+
+    /// A wildcard listen address is reached through loopback from the same machine; every other address as
+    /// written.
+    static func reachableHost(_ host: String) -> String {
+        switch host {
+        case "0.0.0.0": return "127.0.0.1"
+        case "::", "[::]": return "::1"
+        default: return host
+        }
     }
 }
 

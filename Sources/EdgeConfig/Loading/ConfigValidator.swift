@@ -7,6 +7,7 @@ enum ConfigValidator {
         try checkUniqueNames(nodes.map { ($0.node.name, $0.path.appending("name")) }, what: "node", context: context)
         try checkListeners(nodes: nodes, origins: origins, context: context)
         try checkUpstreams(nodes: nodes, origins: origins, context: context)
+        try checkShields(nodes: nodes, context: context)
         try checkDiskPaths(nodes: nodes, context: context)
     }
 
@@ -79,6 +80,35 @@ enum ConfigValidator {
                     throw context.error(.invalidValue, at: path,
                                         "\(label) is node \(parsed.node.name)'s own listen address "
                                             + "\(parsed.node.listen); the node would fetch from itself")
+                }
+            }
+        }
+    }
+
+    /// Shield lists name shield nodes, and only edges have them: a shield fetching through another shield (or
+    /// an edge through an edge) would be a loop in the making, which CDN-Loop would then refuse at run time.
+    private static func checkShields(nodes: [ParsedNode], context: ReadContext) throws(ConfigError) {
+        for parsed in nodes {
+            guard let shields = parsed.node.upstream.shields else { continue }
+            if parsed.node.role == .shield && !shields.isEmpty {
+                throw context.error(.invalidValue, at: parsed.shieldsPath,
+                                    "expected no shields for node \(parsed.node.name), which is itself a shield "
+                                        + "(a shield's upstream is the origin); got \(shields)")
+            }
+            for (index, name) in shields.enumerated() {
+                let path = parsed.shieldsPath.appending(index: index)
+                guard let target = nodes.first(where: { $0.node.name == name }) else {
+                    var message = "no node named \"\(name)\""
+                    let shieldNames = nodes.filter { $0.node.role == .shield }.map(\.node.name)
+                    if let suggestion = KeySuggestion.closest(to: name, in: shieldNames) {
+                        message += "; did you mean \(suggestion)?"
+                    }
+                    throw context.error(.unknownReference, at: path, message)
+                }
+                guard target.node.role == .shield else {
+                    throw context.error(.invalidValue, at: path,
+                                        "expected a node with role \"shield\", got \"\(name)\" (role "
+                                            + "\"\(target.node.role.rawValue)\")")
                 }
             }
         }

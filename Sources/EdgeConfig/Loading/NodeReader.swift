@@ -7,6 +7,7 @@ struct ParsedNode {
     let path: ConfigKeyPath
     let originsPath: ConfigKeyPath
     let diskPathPath: ConfigKeyPath
+    let shieldsPath: ConfigKeyPath
 }
 
 /// Reads one `[[nodes]]` entry on top of the defaults.
@@ -79,7 +80,8 @@ enum NodeReader {
                 "missing required key; expected \(UpstreamSettings.originsExpected), here or in [defaults.upstream]")
         }
         return ParsedNode(node: node, path: reader.path, originsPath: originsPath,
-                          diskPathPath: source(\.cache, "cache", "disk_path"))
+                          diskPathPath: source(\.cache, "cache", "disk_path"),
+                          shieldsPath: source(\.upstream, "upstream", "shields"))
     }
 
     private static func readLocation(_ reader: TableReader) throws(ConfigError) -> NodeConfiguration.Location {

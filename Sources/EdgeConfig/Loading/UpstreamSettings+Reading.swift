@@ -1,7 +1,8 @@
 extension UpstreamSettings {
     static let keys = [
         "origins", "connect_timeout", "first_byte_timeout", "idle_timeout", "max_connections_per_host",
-        "failure_threshold", "failure_backoff", "host_header",
+        "failure_threshold", "failure_backoff", "host_header", "shields", "failover", "health_check_path",
+        "health_check_interval", "health_check_timeout", "request_budget",
     ]
 
     static let originsExpected = "a list of [[origins]] names or URLs such as \"http://127.0.0.1:8080\""
@@ -35,6 +36,33 @@ extension UpstreamSettings {
             }
             hostHeader = value
         }
+        // Shield names are checked against [[nodes]] later, once every node is known.
+        if let entries = try reader.stringArray("shields", expected: "a list of names of nodes with role \"shield\"") {
+            for entry in entries where !NameRules.isValid(entry.text) {
+                throw reader.context.error(.invalidValue, at: entry.path,
+                                           "expected the name of a node with role \"shield\", got "
+                                               + ValueDescription.quote(entry.text))
+            }
+            shields = entries.map(\.text)
+        }
+        let failoverExpected = ShieldFailover.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+        if let value = try reader.string("failover", expected: "one of \(failoverExpected)") {
+            guard let policy = ShieldFailover(rawValue: value) else {
+                throw reader.invalid("failover", expected: "one of \(failoverExpected)", got: value)
+            }
+            failover = policy
+        }
+        let pathExpected = "an absolute path such as \"/healthz\""
+        if let value = try reader.string("health_check_path", expected: pathExpected) {
+            let isPath = value.hasPrefix("/") && value.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) }
+            guard isPath, value.utf8.count <= 1024 else {
+                throw reader.invalid("health_check_path", expected: pathExpected, got: value)
+            }
+            healthCheckPath = value
+        }
+        if let value = try reader.duration("health_check_interval", in: .zero...day) { healthCheckInterval = value }
+        if let value = try reader.duration("health_check_timeout", in: millisecond...day) { healthCheckTimeout = value }
+        if let value = try reader.duration("request_budget", in: millisecond...day) { requestBudget = value }
     }
 
     /// An entry is a URL when it has a scheme, else the name of an `[[origins]]` entry.

@@ -39,6 +39,14 @@ public struct EdgeConfiguration: Sendable, Equatable {
     }
 
     /// A node's upstreams in preference order, names resolved through `[[origins]]`.
+    /// The shield nodes `node` fetches through, in file order: none for a shield; for an edge its `shields`
+    /// list, or every node with role "shield" when it has none.
+    public func shields(for node: NodeConfiguration) -> [NodeConfiguration] {
+        guard node.role == .edge else { return [] }
+        guard let names = node.upstream.shields else { return nodes.filter { $0.role == .shield } }
+        return names.compactMap { name in nodes.first { $0.name == name && $0.role == .shield } }
+    }
+
     public func upstreamEndpoints(for node: NodeConfiguration) -> [OriginEndpoint] {
         node.upstream.origins.compactMap { entry in
             origin(named: entry)?.endpoint ?? OriginEndpoint.parse(entry)

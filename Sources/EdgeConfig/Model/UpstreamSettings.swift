@@ -16,6 +16,31 @@ public struct UpstreamSettings: Sendable, Equatable {
     public var failureBackoff: Duration = .seconds(10)
     /// Host header sent upstream; `nil` forwards the client's Host.
     public var hostHeader: String?
+    /// Names of shield nodes an edge fetches through, before the origins. `nil` (the default) means every node
+    /// with role "shield" for an edge and none for a shield; `[]` makes an edge fetch from the origins directly.
+    /// Use `EdgeConfiguration.shields(for:)` for the resolved nodes.
+    public var shields: [String]?
+    /// What an edge does when a key's home shield fails.
+    public var failover: ShieldFailover = .nextShield
+    /// Path an origin server is probed at (e.g. "/healthz"); `nil` probes no origin. Shields are always
+    /// probed at the node health endpoint while `healthCheckInterval` is above zero.
+    public var healthCheckPath: String?
+    /// How often upstreams are probed; zero turns active health checks off.
+    public var healthCheckInterval: Duration = .seconds(2)
+    /// How long one probe may take.
+    public var healthCheckTimeout: Duration = .seconds(1)
+    /// The total time one client request may spend on upstream attempts, failovers included.
+    public var requestBudget: Duration = .seconds(20)
 
     public init() {}
+}
+
+/// What an edge does when a key's home shield fails (refused, timeout, 5xx).
+public enum ShieldFailover: String, Sendable, Equatable, CaseIterable {
+    /// The other shields in the key's rendezvous order, then the origins.
+    case nextShield = "next-shield"
+    /// Straight to the origins.
+    case origin
+    /// No further attempt: stale if cached, else 502/504.
+    case error
 }

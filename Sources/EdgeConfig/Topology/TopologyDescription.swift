@@ -14,9 +14,14 @@ extension EdgeConfiguration {
             let disk = node.cache.diskSize == 0
                 ? "off"
                 : "\(ByteSize.format(node.cache.diskSize)) in \(displayPath(node.cache.diskPath))"
-            let upstreams = node.upstream.origins.map { entry in
+            let origins = node.upstream.origins.map { entry in
                 origin(named: entry).map { "\(entry) (\($0.url))" } ?? entry
             }
+            let shieldNames = shields(for: node).map(\.name)
+            let upstreams = shieldNames.isEmpty
+                ? origins
+                : ["shields " + shieldNames.joined(separator: ", ") + " (failover \(node.upstream.failover.rawValue)), then "
+                    + origins.joined(separator: ", ")]
             nodeRows.append([
                 node.name,
                 node.role.rawValue,

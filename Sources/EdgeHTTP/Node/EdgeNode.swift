@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 
 /// One running node: its store, upstream client, proxy engine, public listener and metrics listener.
 ///
@@ -20,6 +21,13 @@ public final class EdgeNode: Service, Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Connections and requests, for the load this node gossips.
     public let load = LoadCounters()
+    /// Every health signal about this node's upstreams; gossip adds its verdicts here.
+    public let health: HealthBoard
+    /// The upstream plan: home shield by rendezvous hashing, failover, origin pool.
+    public let chooser: TieredChooser
+    private let checker: ActiveHealthChecker?
+    private let checkerTask = Mutex<Task<Void, Never>?>(nil)
+    private let drainFlag = DrainFlag()
     private let client: UpstreamClient
     private let ioPool: NIOThreadPool
     private let accessLog: AccessLog?
@@ -50,9 +58,22 @@ public final class EdgeNode: Service, Sendable {
         ioPool.start()
         client = UpstreamClient(eventLoopGroup: group, timeouts: settings.upstreamTimeouts,
                                 maxConnectionsPerHost: settings.maxConnectionsPerHost)
-        let health = PassiveHealthTracker(threshold: settings.failureThreshold,
-                                          backoff: settings.failureBackoffSeconds)
-        let chooser = OriginPoolChooser(origins: settings.origins, health: health)
+        let health = HealthBoard(threshold: settings.failureThreshold, backoff: settings.failureBackoffSeconds)
+        self.health = health
+        chooser = TieredChooser(shields: settings.shields, origins: settings.origins, policy: settings.failoverPolicy,
+                                health: health)
+        if let probing = settings.healthChecks {
+            var targets = settings.shields.map {
+                ActiveHealthChecker.Target(upstream: $0, path: ActiveHealthChecker.nodeHealthPath)
+            }
+            if let path = settings.originHealthPath {
+                targets += settings.origins.map { ActiveHealthChecker.Target(upstream: $0, path: path) }
+            }
+            checker = targets.isEmpty ? nil : ActiveHealthChecker(targets: targets, settings: probing, client: client,
+                                                                   board: health, logger: logger, now: wallClockSeconds)
+        } else {
+            checker = nil
+        }
         engine = ProxyEngine(settings: settings.proxy, store: store, chooser: chooser, health: health,
                              client: client, ioPool: ioPool, metrics: metrics, logger: logger)
         accessLog = try settings.accessLog.map { try AccessLog(destination: $0) }
@@ -70,11 +91,32 @@ public final class EdgeNode: Service, Sendable {
         }
     }
 
-    /// Binds the listeners; returns the public port.
+    /// Binds the listeners and starts health probing; returns the public port.
     @discardableResult
     public func start() async throws -> Int {
+        registerHealthEndpoint()
         if let metricsEndpoint { try await metricsEndpoint.start() }
-        return try await server.start()
+        let port = try await server.start()
+        if let checker {
+            checkerTask.withLock { $0 = Task { await checker.run() } }
+        }
+        return port
+    }
+
+    /// Whether the node is shutting down (its health endpoint then answers 503, so other tiers stop using it).
+    public var isDraining: Bool { drainFlag.isSet }
+
+    /// `GET /.well-known/edge/health`: 200 while serving, 503 once draining. Other tiers and load balancers
+    /// probe it; it answers from the node itself, never from cache or upstream.
+    private func registerHealthEndpoint() {
+        let name = settings.name
+        let flag = drainFlag
+        engine.localEndpoints.register("health") { _ in
+            let isDraining = flag.isSet
+            return LocalEndpoints.text(isDraining ? .serviceUnavailable : .ok,
+                                       "{\"node\":\"\(name)\",\"status\":\"\(isDraining ? "draining" : "ok")\"}\n",
+                                       contentType: "application/json")
+        }
     }
 
     /// How full the memory tier is, 0…1.
@@ -94,6 +136,8 @@ public final class EdgeNode: Service, Sendable {
 
     /// Drains the public listener, then releases everything else.
     public func shutdown() async {
+        drainFlag.set()
+        checkerTask.withLock { $0?.cancel() }
         await server.drain()
         await metricsEndpoint?.stop()
         try? await client.shutdown()
@@ -101,4 +145,11 @@ public final class EdgeNode: Service, Sendable {
         accessLog?.stop()
         logger.info("node stopped", metadata: ["node": "\(settings.name)"])
     }
+}
+
+/// Set once when the node starts draining; read by the health endpoint on every probe.
+final class DrainFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set() { value.store(true, ordering: .relaxed) }
 }

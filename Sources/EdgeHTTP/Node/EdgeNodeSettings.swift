@@ -13,6 +13,14 @@ public struct EdgeNodeSettings: Sendable {
     public var diskPath: String?
     public var diskCapacityBytes: Int
     public var origins: [Upstream]
+    /// Shield nodes this node fetches through before the origin (empty for shields and single-tier edges).
+    public var shields: [Upstream] = []
+    /// What to try when a key's home shield fails.
+    public var failoverPolicy: FailoverPolicy = .nextShield
+    /// Active health checks of shields (always, at the node health endpoint) and of origins (at
+    /// `originHealthPath`, when set); `nil` turns probing off.
+    public var healthChecks: ActiveHealthChecker.Settings? = ActiveHealthChecker.Settings()
+    public var originHealthPath: String?
     public var upstreamTimeouts: UpstreamTimeouts
     public var maxConnectionsPerHost: Int
     public var failureThreshold: Int

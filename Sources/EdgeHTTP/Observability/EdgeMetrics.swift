@@ -13,6 +13,7 @@ public final class EdgeMetrics: Sendable {
     private let responseBytes: Counter
     private let collapsedRequests: Counter
     private let staleResponses: Counter
+    private let loopsRefused: Counter
     private let upstreamLatency: Metrics.Timer
     private let upstreamErrors: Mutex<[String: Counter]>
     private let tierGauges: [String: Gauge]
@@ -34,6 +35,7 @@ public final class EdgeMetrics: Sendable {
         responseBytes = Counter(label: "edge_response_body_bytes_total", factory: factory)
         collapsedRequests = Counter(label: "edge_collapsed_requests_total", factory: factory)
         staleResponses = Counter(label: "edge_stale_served_total", factory: factory)
+        loopsRefused = Counter(label: "edge_loops_refused_total", factory: factory)
         upstreamLatency = Metrics.Timer(label: "edge_upstream_first_byte_seconds", dimensions: [], factory: factory)
         upstreamErrors = Mutex([:])
         var gauges: [String: Gauge] = [:]
@@ -54,6 +56,7 @@ public final class EdgeMetrics: Sendable {
 
     func collapsed() { collapsedRequests.increment() }
     func staleServed() { staleResponses.increment() }
+    func loopRefused() { loopsRefused.increment() }
 
     func upstreamResponse(seconds: Double, upstream: String) {
         upstreamLatency.recordNanoseconds(Int64(seconds * 1e9))

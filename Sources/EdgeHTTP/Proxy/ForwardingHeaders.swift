@@ -23,7 +23,8 @@ enum ForwardingHeaders {
     /// (or overridden), and, when filling the cache, the client's own conditionals and Range removed so the
     /// response is a complete representation the cache can store.
     static func upstreamRequestHeaders(from client: HTTPHeaders, clientAddress: String, viaName: String,
-                                       hostOverride: String?, forCacheFill: Bool) -> HTTPHeaders {
+                                       cdnLoopEntry: String, hostOverride: String?,
+                                       forCacheFill: Bool) -> HTTPHeaders {
         var headers = client
         removeHopByHop(&headers)
         if forCacheFill {
@@ -35,6 +36,8 @@ enum ForwardingHeaders {
         let forwarded = headers["x-forwarded-for"].joined(separator: ", ")
         headers.replaceOrAdd(name: "x-forwarded-for", value: forwarded.isEmpty ? clientAddress : "\(forwarded), \(clientAddress)")
         appendVia(&headers, name: viaName)
+        // CDN-Loop is a list field: appended to, never replaced, so every tier's entry survives (RFC 8586).
+        headers.add(name: "cdn-loop", value: cdnLoopEntry)
         return headers
     }
 

@@ -11,7 +11,7 @@ extension ProxyEngine {
     func passThrough(_ request: ProxyRequest) async -> ProxyResponse {
         let headers = ForwardingHeaders.upstreamRequestHeaders(
             from: request.head.headers, clientAddress: request.clientAddress, viaName: settings.cacheName,
-            hostOverride: settings.upstreamHostOverride, forCacheFill: false)
+            cdnLoopEntry: settings.cdnLoopEntry, hostOverride: settings.upstreamHostOverride, forCacheFill: false)
         let upstreamRequest = UpstreamRequest(method: request.head.method, target: request.head.uri,
                                               headers: headers, body: request.body)
         var entry = CacheStatusEntry(cacheName: settings.cacheName)

@@ -23,6 +23,8 @@ public final class ProxyEngine: Sendable {
     /// Disk reads and writes run here, never on an event loop.
     let ioPool: NIOThreadPool
     let transforms: [any ResponseTransform]
+    /// `/.well-known/edge/…` paths the node answers itself (health, routing).
+    public let localEndpoints = LocalEndpoints()
     let metrics: EdgeMetrics
     let logger: Logger
     let now: @Sendable () -> Double
@@ -46,6 +48,7 @@ public final class ProxyEngine: Sendable {
     /// The event-loop fast path: a fresh hit in the memory tier, answered without leaving the loop.
     /// Returns `nil` whenever anything else (disk, upstream, revalidation) is needed.
     public func respondImmediately(to request: ProxyRequest) -> ProxyResponse? {
+        if LocalEndpoints.isLocal(request.head.uri) { return localEndpoints.respond(to: request) }
         guard request.head.method == .GET || request.head.method == .HEAD,
               !request.head.headers.contains(name: "authorization"),
               let key = cacheKey(for: request) else { return nil }
@@ -60,6 +63,16 @@ public final class ProxyEngine: Sendable {
 
     /// The full path, for everything the fast path declined.
     public func respond(to request: ProxyRequest) async -> ProxyResponse {
+        if let reason = CDNLoop.loopReason(in: request.head.headers, cdnID: settings.cdnID, node: settings.cacheName,
+                                           tier: settings.tier) {
+            metrics.loopRefused()
+            logger.error("forwarding loop refused", metadata: [
+                "reason": "\(reason)", "cdn-loop": "\(request.head.headers["cdn-loop"].joined(separator: ", "))",
+                "target": "\(request.head.uri)", "client": "\(request.clientAddress)",
+            ])
+            return errorResponse(.loopDetected, message: "\(reason) (CDN-Loop); check the upstreams in edge.conf",
+                                 entry: detailEntry("loop detected"))
+        }
         switch request.head.method {
         case .GET, .HEAD:
             return await respondCacheable(request)
@@ -70,9 +83,25 @@ public final class ProxyEngine: Sendable {
 
     // MARK: Request filter and keys
 
+    /// The request's cache key. The Host's port is left out: every node of the CDN serves the same sites, and
+    /// the port a client happened to connect to (8081 on one edge, 8082 on another, 8090 on a shield) must not
+    /// split one object into several, or the tiers could not share it.
     func cacheKey(for request: ProxyRequest) -> CacheKey? {
         let host = request.head.headers.first(name: "host") ?? settings.defaultHost
-        return CacheKey(scheme: "http", host: host, target: request.head.uri)
+        return CacheKey(scheme: "http", host: Self.withoutPort(host), target: request.head.uri)
+    }
+
+    /// `example.com:8080` → `example.com`, `[::1]:8080` → `[::1]`; anything else unchanged.
+    static func withoutPort(_ host: String) -> String {
+        let utf8 = host.utf8
+        guard let colon = utf8.lastIndex(of: UInt8(ascii: ":")) else { return host }
+        if let bracket = utf8.lastIndex(of: UInt8(ascii: "]")), bracket > colon { return host }
+        if utf8.first != UInt8(ascii: "["), utf8[..<colon].contains(UInt8(ascii: ":")) { return host }  // bare IPv6
+        let digits = utf8[utf8.index(after: colon)...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return host
+        }
+        return String(host[..<colon])
     }
 
     /// The variant this request selects, from the Vary fields last stored for the URL.

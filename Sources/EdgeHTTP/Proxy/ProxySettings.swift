@@ -10,12 +10,25 @@ public struct ProxySettings: Sendable {
     public var upstreamHostOverride: String?
     /// The host used for the cache key of HTTP/1.0 requests that carry no Host field.
     public var defaultHost: String
+    /// This CDN's name in `CDN-Loop` (RFC 8586): the cluster name from `edge.conf`.
+    public var cdnID: String
+    /// This node's tier, for loop detection: requests never travel from a tier back to the same or a lower one.
+    public var tier: CDNLoop.Tier
+    /// Seconds one client request may spend on upstream attempts in total, across failovers.
+    public var requestBudget: Double
 
     public init(cacheName: String, policy: StoragePolicy, upstreamHostOverride: String? = nil,
-                defaultHost: String = "localhost") {
+                defaultHost: String = "localhost", cdnID: String = "edge", tier: CDNLoop.Tier = .edge,
+                requestBudget: Double = 20) {
         self.defaultHost = defaultHost
         self.cacheName = cacheName
         self.policy = policy
         self.upstreamHostOverride = upstreamHostOverride
+        self.cdnID = cdnID
+        self.tier = tier
+        self.requestBudget = requestBudget
     }
+
+    /// The `CDN-Loop` entry this node appends to the requests it forwards.
+    var cdnLoopEntry: String { CDNLoop.entry(cdnID: cdnID, node: cacheName, tier: tier) }
 }

@@ -88,7 +88,7 @@ extension ProxyEngine {
 
         var headers = ForwardingHeaders.upstreamRequestHeaders(
             from: request.head.headers, clientAddress: request.clientAddress, viaName: settings.cacheName,
-            hostOverride: settings.upstreamHostOverride, forCacheFill: true)
+            cdnLoopEntry: settings.cdnLoopEntry, hostOverride: settings.upstreamHostOverride, forCacheFill: true)
         if let stale {
             for (name, value) in settings.policy.revalidationHeaders(stored: stale.storedInfo) {
                 headers.replaceOrAdd(name: name, value: value)
@@ -233,17 +233,42 @@ extension ProxyEngine {
         return deliverStored(stale, to: request, age: age, entry: entry, phase: .stale, tier: nil)
     }
 
-    /// Tries the chooser's upstreams in order until one answers; records every outcome in the health view.
+    /// Tries the chooser's upstreams in order until one answers, within the request's time budget; records
+    /// every outcome in the health view.
+    ///
+    /// A shield that answers 5xx is failed over like one that is unreachable (the next shield or the origin may
+    /// well answer); an origin's 5xx is the origin's answer and is returned, leaving stale-if-error to the caller.
     func sendWithFallback(_ request: UpstreamRequest, cacheKey: String) async throws(UpstreamError)
         -> UpstreamResponse
     {
-        let plan = chooser.plan(for: cacheKey, now: now())
+        let started = now()
+        let deadline = started + settings.requestBudget
+        let plan = chooser.plan(for: cacheKey, now: started)
         var lastError = UpstreamError(kind: .connect, upstream: "none", message: "no upstream is configured")
-        for upstream in plan {
+        var heldBack: UpstreamResponse?
+        for (index, upstream) in plan.enumerated() {
+            let remaining = deadline - now()
+            guard remaining > 0 else {
+                lastError = UpstreamError(kind: .firstByteTimeout, upstream: upstream.name,
+                                          message: "the request's \(settings.requestBudget)s time budget ran out "
+                                              + "before \(upstream.name) could be tried")
+                break
+            }
             do {
-                let response = try await client.send(request, to: upstream, logger: logger)
+                let response = try await client.send(request, to: upstream, logger: logger, timeLimit: remaining)
                 health.record(response.status >= 500 ? .failure : .success, for: upstream, now: now())
                 metrics.upstreamResponse(seconds: response.firstByteSeconds, upstream: upstream.name)
+                let moreToTry = index + 1 < plan.count
+                if response.status >= 500, upstream.tier == .shield, moreToTry {
+                    metrics.upstreamError(kind: "status_5xx", upstream: upstream.name)
+                    logger.warning("shield answered 5xx; failing over", metadata: [
+                        "upstream": "\(upstream.name)", "status": "\(response.status)", "target": "\(request.target)",
+                    ])
+                    if let previous = heldBack { discard(previous) }
+                    heldBack = response
+                    continue
+                }
+                if let previous = heldBack { discard(previous) }
                 return response
             } catch {
                 health.record(.failure, for: upstream, now: now())
@@ -255,7 +280,14 @@ extension ProxyEngine {
                 if !error.isRetryable(idempotent: request.isIdempotent) { break }
             }
         }
+        // Every later attempt failed outright: a shield's 5xx is still a better answer than none.
+        if let heldBack { return heldBack }
         throw lastError
+    }
+
+    /// Reads an unused response to its end in the background, so its pooled connection can be reused.
+    private func discard(_ response: UpstreamResponse) {
+        Task { do { for try await _ in response.body {} } catch {} }
     }
 
     func allUpstreamsDown(for key: CacheKey, now: Double) -> Bool {

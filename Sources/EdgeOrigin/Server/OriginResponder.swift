@@ -11,6 +11,9 @@ import NIOPosix
 struct OriginResponder: Sendable {
     static let statsPath = "/__origin/stats"
     static let resetPath = "/__origin/reset"
+    /// For the CDN's active health checks: answered without touching files and not counted, so probes never
+    /// disturb the request counts tests and demos read.
+    static let healthPath = "/__origin/health"
     static let timePath = "/api/time"
     static let writeAPIPrefix = "/api/"
     static let writeMethods: [HTTPMethod] = [.POST, .PUT, .PATCH, .DELETE]
@@ -30,6 +33,10 @@ struct OriginResponder: Sendable {
         let isHead = request.method == .HEAD
         let rawPath = String(request.uri.prefix { $0 != "?" && $0 != "#" })
 
+        if rawPath == Self.healthPath {
+            writer.send(ResponsePlanner.controlPlan(json: "{\"status\":\"ok\"}", now: now, isHead: isHead))
+            return
+        }
         if rawPath == Self.statsPath || rawPath == Self.resetPath {
             respondToControl(path: rawPath, request: request, writer: writer, now: now)
             return

@@ -45,8 +45,11 @@ public final class UpstreamClient: Sendable {
     }
 
     /// Sends `request` to `upstream` and returns once the response head has arrived.
-    public func send(_ request: UpstreamRequest, to upstream: Upstream, logger: Logger) async throws(UpstreamError)
-        -> UpstreamResponse
+    ///
+    /// - Parameter timeLimit: seconds allowed for the response head, when less than the first-byte timeout
+    ///   (what is left of a client request's time budget, or a health probe's timeout).
+    public func send(_ request: UpstreamRequest, to upstream: Upstream, logger: Logger,
+                     timeLimit: Double? = nil) async throws(UpstreamError) -> UpstreamResponse
     {
         var outbound = HTTPClientRequest(url: upstream.baseURL + request.target)
         outbound.method = request.method
@@ -56,7 +59,8 @@ public final class UpstreamClient: Sendable {
         }
         let started = ContinuousClock.now
         do {
-            let response = try await client.execute(outbound, timeout: .milliseconds(Int64(timeouts.firstByte * 1000)),
+            let limit = max(0.001, min(timeouts.firstByte, timeLimit ?? timeouts.firstByte))
+            let response = try await client.execute(outbound, timeout: .milliseconds(Int64(limit * 1000)),
                                                     logger: logger)
             let elapsed = ContinuousClock.now - started
             return UpstreamResponse(

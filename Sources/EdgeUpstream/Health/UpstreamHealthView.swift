@@ -23,4 +23,15 @@ public struct UpstreamHealthSnapshot: Sendable, Equatable {
     public var consecutiveFailures: Int
     /// When a down upstream will be tried again, seconds since the epoch.
     public var downUntil: Double?
+    /// Sources other than passive health that report it down (`probe`, `gossip`).
+    public var downBy: [String] = []
+
+    public init(upstream: Upstream, available: Bool, consecutiveFailures: Int, downUntil: Double?,
+                downBy: [String] = []) {
+        self.upstream = upstream
+        self.available = available
+        self.consecutiveFailures = consecutiveFailures
+        self.downUntil = downUntil
+        self.downBy = downBy
+    }
 }

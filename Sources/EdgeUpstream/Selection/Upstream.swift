@@ -1,20 +1,30 @@
-/// One server this node can forward to (an origin server today; a shield node once tiers exist).
+/// Which tier an upstream belongs to: another node of this CDN (a shield) or the customer's origin.
+public enum UpstreamTier: String, Sendable, Hashable {
+    /// A node of this CDN in the shield role: a cache in front of the origin that edges share.
+    case shield
+    /// An origin server: the source of truth, outside the CDN.
+    case origin
+}
+
+/// One server this node can forward to: a shield node or an origin server.
 public struct Upstream: Hashable, Sendable, CustomStringConvertible {
-    /// The name operators know it by (`origin-1`), used in logs, metrics and Cache-Status details.
+    /// The name operators know it by (`origin-1`, `shield-1`), used in logs, metrics and Cache-Status details.
     public var name: String
     public var scheme: String
     public var host: String
     public var port: Int
+    public var tier: UpstreamTier
 
-    public init(name: String, scheme: String = "http", host: String, port: Int) {
+    public init(name: String, scheme: String = "http", host: String, port: Int, tier: UpstreamTier = .origin) {
         self.name = name
         self.scheme = scheme
         self.host = host
         self.port = port
+        self.tier = tier
     }
 
     /// Parses `http://host:port` (a path, if any, is ignored); `nil` for anything else.
-    public init?(name: String, url: String) {
+    public init?(name: String, url: String, tier: UpstreamTier = .origin) {
         guard let schemeEnd = url.range(of: "://") else { return nil }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
@@ -27,13 +37,13 @@ public struct Upstream: Hashable, Sendable, CustomStringConvertible {
             let rest = authority[authority.index(after: close)...]
             let port = rest.hasPrefix(":") ? Int(rest.dropFirst()) : defaultPort
             guard let port, (1...65535).contains(port), !host.isEmpty else { return nil }
-            self.init(name: name, scheme: scheme, host: String(host), port: port)
+            self.init(name: name, scheme: scheme, host: String(host), port: port, tier: tier)
         } else {
             let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
             guard let host = parts.first, !host.isEmpty, parts.count <= 2 else { return nil }
             let port = parts.count == 2 ? Int(parts[1]) : defaultPort
             guard let port, (1...65535).contains(port) else { return nil }
-            self.init(name: name, scheme: scheme, host: String(host), port: port)
+            self.init(name: name, scheme: scheme, host: String(host), port: port, tier: tier)
         }
     }
 

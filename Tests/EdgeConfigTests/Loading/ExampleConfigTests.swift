@@ -18,10 +18,15 @@ import Testing
     }
 
     @Test func nodesFollowThePortPlan() throws {
-        #expect(config.nodes.map(\.name) == ["edge-1", "edge-2", "edge-3", "shield-1"])
-        #expect(config.nodes.map(\.role) == [.edge, .edge, .edge, .shield])
+        #expect(config.nodes.map(\.name) == ["edge-1", "edge-2", "edge-3", "shield-1", "shield-2"])
+        #expect(config.nodes.map(\.role) == [.edge, .edge, .edge, .shield, .shield])
+        let edge = try config.node(named: "edge-1")
+        #expect(config.shields(for: edge).map(\.name) == ["shield-1", "shield-2"])
+        #expect(config.shields(for: try config.node(named: "shield-1")).isEmpty)
+        #expect(edge.upstream.failover == .nextShield)
+        #expect(edge.upstream.healthCheckPath == "/__origin/health")
         #expect(config.nodes.map(\.listen.description)
-                    == ["127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083", "127.0.0.1:8090"])
+                    == ["127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083", "127.0.0.1:8090", "127.0.0.1:8091"])
         let edge1 = try config.node(named: "edge-1")
         #expect(edge1.location == .init(latitude: 50.11, longitude: 8.68, region: "eu-central"))
         let edge2 = try config.node(named: "edge-2")
@@ -42,7 +47,7 @@ import Testing
         #expect(origin.rules == directory + "/origin/rules.conf")
     }
 
-    @Test func everyNodeFetchesFromOrigin1Directly() {
+    @Test func everyNodeEndsAtOrigin1() {
         for node in config.nodes {
             #expect(node.upstream.origins == ["origin-1"])
             #expect(config.upstreamEndpoints(for: node) == [OriginEndpoint(scheme: .http, host: "127.0.0.1", port: 8080)])
@@ -73,21 +78,22 @@ import Testing
         #expect(node.logging == LoggingSettings())
         var upstream = UpstreamSettings()
         upstream.origins = ["origin-1"]
+        upstream.healthCheckPath = "/__origin/health"
         #expect(node.upstream == upstream)
     }
 
     @Test func topologyDescriptionListsNodesAndOrigins() {
         let text = config.topologyDescription()
         #expect(text.contains("cluster edge-local, serving www.cdn.test"))
-        #expect(text.contains("nodes (4):"))
+        #expect(text.contains("nodes (5):"))
         #expect(text.contains("origins (1):"))
         let edgeLine = text.split(separator: "\n").first { $0.contains("edge-1 ") }
         #expect(edgeLine?.contains("127.0.0.1:8081") == true)
         #expect(edgeLine?.contains("eu-central (50.11, 8.68)") == true)
         #expect(edgeLine?.contains("256 MiB (16 MiB)") == true)
         #expect(edgeLine?.contains("1 GiB in var/cache/edge-1") == true)
-        #expect(edgeLine?.contains("origin-1 (http://127.0.0.1:8080)") == true)
-        let shieldLine = text.split(separator: "\n").first { $0.contains("shield-1") }
+        #expect(edgeLine?.contains("shields shield-1, shield-2 (failover next-shield), then origin-1 (http://127.0.0.1:8080)") == true)
+        let shieldLine = text.split(separator: "\n").first { $0.hasPrefix("  shield-1") }
         #expect(shieldLine?.contains("shield") == true)
         #expect(shieldLine?.contains("512 MiB") == true)
         #expect(shieldLine?.contains("52.37, 4.90") == true)

@@ -1,0 +1,166 @@
+import AsyncHTTPClient
+import EdgeOrigin
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A tiered cluster for process tests: a dev origin in this process (so tests can count its requests and
+/// stop it), and shields and edges as real `edge run` processes from a generated `edge.conf`.
+final class TierCluster: @unchecked Sendable {
+    struct Node {
+        var name: String
+        var role: String
+        var port: Int
+        var extra: String = ""
+    }
+
+    let directory: URL
+    let origin: DevOriginServer
+    let originPort: Int
+    let nodes: [Node]
+    let client: HTTPClient
+    private(set) var processes: [String: EdgeProcess] = [:]
+
+    /// - Parameters:
+    ///   - files: path → content of the origin's files.
+    ///   - rules: the origin's rules file.
+    ///   - upstream: extra lines for `[defaults.upstream]`.
+    static func start(shields: Int, edges: Int, files: [String: String], rules: String, upstream: String = "",
+                      nodeExtras: [String: String] = [:]) async throws -> TierCluster {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-tiers-\(UUID().uuidString)")
+        let root = directory.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for (path, content) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(content.utf8).write(to: url)
+        }
+        let rulesURL = directory.appendingPathComponent("rules.conf")
+        try rules.write(to: rulesURL, atomically: true, encoding: .utf8)
+        let origin = try DevOriginServer(
+            settings: DevOriginSettings(root: root.path, rulesPath: rulesURL.path, port: 0, largeFile: nil),
+            logger: Logger(label: "origin"))
+        let originPort = try await origin.start()
+
+        var nodes = (1...max(1, shields)).prefix(shields).map { Node(name: "shield-\($0)", role: "shield", port: freePort()) }
+        nodes += (1...max(1, edges)).prefix(edges).map { Node(name: "edge-\($0)", role: "edge", port: freePort()) }
+        for index in nodes.indices { nodes[index].extra = nodeExtras[nodes[index].name] ?? "" }
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled)
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(20))
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        let cluster = TierCluster(directory: directory, origin: origin, originPort: originPort, nodes: nodes,
+                                  client: client)
+        try cluster.config(upstream: upstream).write(to: directory.appendingPathComponent("edge.conf"),
+                                                     atomically: true, encoding: .utf8)
+        // Shields first, so edges find them up.
+        for node in nodes.sorted(by: { $0.role > $1.role }) { try await cluster.startNode(node.name) }
+        return cluster
+    }
+
+    private init(directory: URL, origin: DevOriginServer, originPort: Int, nodes: [Node], client: HTTPClient) {
+        self.directory = directory
+        self.origin = origin
+        self.originPort = originPort
+        self.nodes = nodes
+        self.client = client
+    }
+
+    func config(upstream: String) -> String {
+        var text = """
+            [cluster]
+            name = "tier-test"
+
+            [defaults.upstream]
+            origins = ["http://127.0.0.1:\(originPort)"]
+            connect_timeout = "500ms"
+            first_byte_timeout = "3s"
+            failure_threshold = 2
+            failure_backoff = "5s"
+            health_check_interval = "250ms"
+            health_check_timeout = "250ms"
+            health_check_path = "/__origin/health"
+            request_budget = "8s"
+            \(upstream)
+
+            [defaults.cache]
+            disk_size = "0"
+            stale_if_error = "10m"
+
+            [defaults.logging]
+            access_log = false
+
+            """
+        for (index, node) in nodes.enumerated() {
+            text += """
+
+                [[nodes]]
+                name = "\(node.name)"
+                role = "\(node.role)"
+                listen = "127.0.0.1:\(node.port)"
+                location = { latitude = \(index), longitude = \(index), region = "r\(index)" }
+                \(node.extra)
+
+                """
+        }
+        return text
+    }
+
+    func port(_ name: String) -> Int { nodes.first { $0.name == name }?.port ?? 0 }
+
+    var edges: [Node] { nodes.filter { $0.role == "edge" } }
+
+    func startNode(_ name: String) async throws {
+        processes[name] = try EdgeProcess.start(["run", "--config", "edge.conf", "--node", name], in: directory,
+                                                logName: "\(name)-\(UUID().uuidString.prefix(4))")
+        try await EdgeProcess.waitForListener(port: port(name))
+    }
+
+    func kill(_ name: String) async {
+        guard let process = processes[name] else { return }
+        process.signal(SIGKILL)
+        _ = await process.waitForExit(seconds: 5)
+        processes[name] = nil
+    }
+
+    struct Response {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: String
+        var seconds: Double
+        var cacheStatus: String { headers["cache-status"].joined(separator: ", ") }
+        /// The cache named first in Cache-Status: the tier closest to the origin that answered.
+        var firstCache: String? {
+            cacheStatus.split(separator: ",").first.map { String($0.prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces) }
+        }
+    }
+
+    /// GET `path` from node `name`, with the site's host name so every tier shares one cache key.
+    func get(_ path: String, from name: String) async throws -> Response {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port(name))\(path)")
+        request.headers.add(name: "host", value: "www.tier.test")
+        let started = Date()
+        let response = try await client.execute(request, timeout: .seconds(30))
+        var body = ""
+        for try await chunk in response.body { body += String(buffer: chunk) }
+        return Response(status: Int(response.status.code), headers: response.headers, body: body,
+                        seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The combined output of a node's process, for failure messages.
+    func log(_ name: String) -> String { processes[name]?.log ?? "" }
+
+    func shutdown() async {
+        for (_, process) in processes {
+            process.signal(SIGTERM)
+        }
+        for (_, process) in processes {
+            if await process.waitForExit(seconds: 5) == nil { process.signal(SIGKILL) }
+        }
+        processes = [:]
+        try? await origin.stop()
+        try? await client.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
