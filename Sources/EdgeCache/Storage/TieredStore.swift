@@ -33,6 +33,9 @@ public final class TieredStore: Sendable {
     public let memory: MemoryTier
     public let disk: DiskTier?
     private let onDiskWriteError: (@Sendable (DiskTierError) -> Void)?
+    /// Orders disk writes against removals of the same URL: a removal (invalidation, purge) that happens while
+    /// an object's write-through is pending must win, or the file would bring the object back from disk.
+    private let keyLocks = StripedLocks()
 
     /// `onDiskWriteError` hears about failed demotions and disk-only stores (a full or failing disk); the store
     /// carries on with memory alone for those objects.
@@ -77,14 +80,19 @@ public final class TieredStore: Sendable {
     /// Objects larger than the memory tier's per-object limit live on disk only.
     @discardableResult
     public func store(_ object: CachedObject) -> StoreOutcome {
+        withKeyLock(object.primaryKey) { storeLocked(object) }
+    }
+
+    private func storeLocked(_ object: CachedObject) -> StoreOutcome {
         if let known = varyFields(forPrimaryKey: object.primaryKey), known != object.varyFields {
-            remove(primaryKey: object.primaryKey)
+            memory.remove(primaryKey: object.primaryKey)
+            disk?.remove(primaryKey: object.primaryKey)
         }
         guard memory.accepts(object), let evicted = insertInMemory(object) else {
             memory.remove(object.storageKey)  // an older, smaller version must not outlive this one
             return StoreOutcome(inMemory: false, onDisk: writeToDisk(object), demoted: 0)
         }
-        return writeThrough(object, evicted: evicted)
+        return StoreOutcome(inMemory: true, onDisk: writeToDisk(object), demoted: demote(evicted))
     }
 
     /// The first, non-blocking half of `store`: puts the object in the memory tier so the next request is a hit
@@ -106,9 +114,21 @@ public final class TieredStore: Sendable {
     @discardableResult
     public func writeThrough(_ object: CachedObject, evicted: [CachedObject]) -> StoreOutcome {
         // The write replaces any older version's file; a failed write removes it (DiskTier.write), so an old
-        // version never outlives a newer one across a restart.
-        let onDisk = writeToDisk(object)
+        // version never outlives a newer one across a restart. It is skipped when the object has left memory
+        // since it was inserted: removed (then the file must not resurrect it) or replaced by a newer version
+        // (whose own write-through follows). An object evicted meanwhile was written by its demotion.
+        let onDisk = withKeyLock(object.primaryKey) { () -> Bool in
+            guard let current = memory.peek(object.storageKey), current.storedAt == object.storedAt,
+                  current.responseTime == object.responseTime else { return false }
+            return writeToDisk(object)
+        }
         return StoreOutcome(inMemory: true, onDisk: onDisk, demoted: demote(evicted))
+    }
+
+    private func withKeyLock<T: Sendable>(_ primaryKey: String, _ body: () -> T) -> T {
+        var hasher = Hasher()
+        hasher.combine(primaryKey)
+        return keyLocks.withLock(forName: String(UInt(bitPattern: hasher.finalize()), radix: 16), body)
     }
 
     /// Writes objects evicted from memory to disk unless their file is already there (promoted objects keep
@@ -137,15 +157,19 @@ public final class TieredStore: Sendable {
 
     /// Removes every variant of `primaryKey` from both tiers.
     public func remove(primaryKey: String) {
-        memory.remove(primaryKey: primaryKey)
-        disk?.remove(primaryKey: primaryKey)
+        withKeyLock(primaryKey) {
+            memory.remove(primaryKey: primaryKey)
+            disk?.remove(primaryKey: primaryKey)
+        }
     }
 
     /// Removes one variant from both tiers.
     public func remove(primaryKey: String, variantKey: String) {
         let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
-        memory.remove(storageKey)
-        disk?.remove(storageKey)
+        withKeyLock(primaryKey) {
+            memory.remove(storageKey)
+            disk?.remove(storageKey)
+        }
     }
 
     /// Removes every object whose primary key starts with `prefix`; returns how many distinct objects went.
@@ -165,9 +189,14 @@ public final class TieredStore: Sendable {
 
     private func removeStorageKeys(_ inMemory: [String], _ onDisk: [String]) -> Int {
         var removed = Set<String>()
-        for key in inMemory where memory.remove(key) != nil { removed.insert(key) }
-        if let disk {
-            for key in onDisk where disk.remove(key) { removed.insert(key) }
+        for key in Set(inMemory).union(onDisk) {
+            let primaryKey = String(key.prefix { $0 != "\n" })
+            let gone = withKeyLock(primaryKey) { () -> Bool in
+                let fromMemory = memory.remove(key) != nil
+                let fromDisk = disk?.remove(key) ?? false
+                return fromMemory || fromDisk
+            }
+            if gone { removed.insert(key) }
         }
         return removed.count
     }

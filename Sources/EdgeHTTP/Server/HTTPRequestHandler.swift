@@ -136,17 +136,21 @@ final class HTTPRequestHandler: ChannelInboundHandler {
                         try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
                     }
                 }
-                try await channel.writeAndFlush(HTTPServerResponsePart.end(nil))
             } catch {
                 succeeded = false
             }
             let finalBytes = bytes
             let ok = succeeded
+            // The end of the response and the handler's return to idle happen in one event-loop turn: once `.end`
+            // is on the wire the client may send its next request at once, and a read slipping in between would
+            // be clobbered by the late bookkeeping (the request lost, the connection left to time out).
             channel.eventLoop.execute {
                 let (handler, context) = loopBound.value
                 if ok {
+                    let written = context.eventLoop.makePromise(of: Void.self)
+                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: written)
                     handler.completed(request: request, response: response, bytes: finalBytes, keepAlive: keepAlive,
-                                      context: context, written: context.eventLoop.makeSucceededVoidFuture())
+                                      context: context, written: written.futureResult)
                 } else {
                     // The body broke off midway (client gone or upstream failed): the only honest signal left
                     // is closing the connection.

@@ -48,6 +48,20 @@ struct ProtocolTests {
         }
     }
 
+    /// A client that sends its next request the moment the previous response ends (as AsyncHTTPClient does on
+    /// a pooled connection) must never lose it: the handler returns to idle in the same event-loop turn as it
+    /// writes the end of an upstream response.
+    @Test func aRequestSentRightAfterAnUpstreamResponseIsNeverLost() async throws {
+        try await withCluster { cluster in
+            for round in 0..<60 {
+                let miss = try await cluster.request("/a.txt?round=\(round)")  // upstream: the async write path
+                #expect(miss.status == 200)
+                let post = try await cluster.request("/b.txt", method: .POST, body: "x=\(round)")
+                #expect(post.status == 405, "round \(round)")  // the dev origin answers writes outside /api/ with 405
+            }
+        }
+    }
+
     @Test func oversizedHeadersAndTargetsAreRejected() async throws {
         try await withCluster { cluster in
             let long = try RawConnection(port: cluster.edgePort)
