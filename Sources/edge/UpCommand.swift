@@ -40,7 +40,9 @@ struct UpCommand: ParsableCommand {
             plans.append(ProcessPlan(name: origin.name, arguments: ["origin", "--config", config, "--name", origin.name],
                                      host: host, port: port, url: "http://\(host):\(port)/"))
         }
-        for node in configuration.nodes {
+        // Shields before edges, so an edge's first requests find its shields listening.
+        let ordered = configuration.nodes.filter { $0.role == .shield } + configuration.nodes.filter { $0.role == .edge }
+        for node in ordered {
             plans.append(ProcessPlan(name: node.name, arguments: ["run", "--config", config, "--node", node.name],
                                      host: node.listen.host, port: node.listen.port,
                                      url: "http://\(node.listen.host):\(node.listen.port)/ (\(node.role.rawValue), "
