@@ -37,6 +37,18 @@ let package = Package(
             .product(name: "Collections", package: "swift-collections"),
         ]),
 
+        // Brotli from the system library (libbrotli-dev); the module map links encoder, decoder and common.
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlienc", providers: [.apt(["libbrotli-dev"])]),
+        // zlib from the system library (zlib1g-dev), for gzip.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Content codings: Accept-Encoding negotiation and the compression policy (pure), streaming brotli and
+        // gzip coders over the C libraries.
+        .target(name: "EdgeCompression", dependencies: [
+            "EdgeCore", "CBrotli", "CZlib",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+
         // edge.conf: the TOML model of a cluster, with errors naming file, line and key.
         .target(name: "EdgeConfig", dependencies: [
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -127,6 +139,10 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "EdgeClusterTests", dependencies: ["EdgeCluster"]),
+        .testTarget(name: "EdgeCompressionTests", dependencies: [
+            "EdgeCompression", "EdgeCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "EdgeHTTPTests", dependencies: [
             "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeConfig", "EdgeUpstream", "edge",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

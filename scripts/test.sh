@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-system-deps.sh
+# Test-only tools, real clients the tests drive: brotli (decodes our br bodies), dig (dnsutils, DNS queries),
+# chromium (renders the admin status page headless).
+scripts/install-system-deps.sh brotli dnsutils chromium
 swift build --build-tests
 # Serial: the integration suites start real servers whose async work shares Swift's small cooperative thread pool
 # (one thread per core) with the CPU-heavy fuzz and simulation suites; running everything at once on a 2-core
