@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// One module per concern; imports point one way:
-///   EdgeCore ← EdgeCache, EdgeConfig, EdgeUpstream, EdgeOrigin ← EdgeHTTP ← edge
+///   EdgeCore ← EdgeCache, EdgeConfig, EdgeUpstream, EdgeOrigin, EdgeCompression ← EdgeHTTP ← edge
+///   EdgeCluster, EdgeDNS, EdgeAdmin (beside EdgeHTTP, never importing it) ← edge
 /// Pure cores (EdgeCore, EdgeCache/Policy, EdgeCache/Eviction) never import NIOPosix.
 let package = Package(
     name: "edge",
@@ -88,6 +89,7 @@ let package = Package(
             "EdgeCore",
             "EdgeCache",
             "EdgeUpstream",
+            "EdgeCompression",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -99,6 +101,26 @@ let package = Package(
             .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
         ]),
 
+        // DNS-style routing: message codec, zone responder and nearest-healthy-edge choice (pure), UDP/TCP server.
+        .target(name: "EdgeDNS", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The admin listener: token auth, purge API and its cluster fan-out, status, metrics, dashboard.
+        .target(name: "EdgeAdmin", dependencies: [
+            "EdgeCore",
+            "EdgeCache",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
         // The `edge` command: wires the modules together.
         .executableTarget(name: "edge", dependencies: [
             "EdgeCore",
@@ -108,9 +130,12 @@ let package = Package(
             "EdgeUpstream",
             "EdgeOrigin",
             "EdgeHTTP",
+            "EdgeAdmin",
+            "EdgeDNS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -139,6 +164,20 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "EdgeClusterTests", dependencies: ["EdgeCluster"]),
+        .testTarget(name: "EdgeAdminTests", dependencies: [
+            "EdgeAdmin", "EdgeCache",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "EdgeDNSTests", dependencies: [
+            "EdgeDNS",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "EdgeCompressionTests", dependencies: [
             "EdgeCompression", "EdgeCore",
             .product(name: "NIOCore", package: "swift-nio"),

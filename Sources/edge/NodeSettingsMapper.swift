@@ -1,4 +1,5 @@
 import EdgeCache
+import EdgeCompression
 import EdgeConfig
 import EdgeHTTP
 import EdgeUpstream
@@ -38,7 +39,8 @@ enum NodeSettingsMapper {
             upstreamHostOverride: node.upstream.hostHeader,
             defaultHost: "\(node.listen.host):\(node.listen.port)",
             cdnID: configuration.cluster.name, tier: node.role == .shield ? .shield : .edge,
-            requestBudget: node.upstream.requestBudget.seconds)
+            requestBudget: node.upstream.requestBudget.seconds,
+            compression: try CompressionSettings(node.compression, node: node.name))
         let shields = configuration.shields(for: node).map { shield in
             Upstream(name: shield.name, host: reachableHost(shield.listen.host), port: shield.listen.port,
                      tier: .shield)
@@ -73,6 +75,8 @@ enum NodeSettingsMapper {
         settings.shields = shields
         settings.failoverPolicy = failover
         settings.originHealthPath = upstream.healthCheckPath
+        settings.purgeLimits = PurgeLedger.Limits(horizon: configuration.admin.purgeHorizon.seconds,
+                                                  maxRules: configuration.admin.purgeLedgerSize)
         settings.healthChecks = upstream.healthCheckInterval.seconds > 0
             ? ActiveHealthChecker.Settings(interval: upstream.healthCheckInterval.seconds,
                                            timeout: upstream.healthCheckTimeout.seconds)

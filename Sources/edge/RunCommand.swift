@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeCluster
 import EdgeConfig
+import EdgeDNS
 import EdgeHTTP
 import Logging
 import NIOCore
@@ -63,6 +64,33 @@ struct RunCommand: AsyncParsableCommand {
             if let gossip { routes["/members"] = GossipWiring.membersRoute(gossip) }
             let edgeNode = try EdgeNode(settings: settings, group: group, logger: logger, operatorRoutes: routes)
             var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: edgeNode)]
+            // Routing: the HTTP route endpoint on every node, and a DNS responder where dns_listen is set; both
+            // answer from this node's gossip view.
+            let resolver = DNSWiring.resolver(configuration, view: gossip?.healthView)
+            edgeNode.engine.localEndpoints.register(
+                "route", handler: RouteEndpoint.handler(resolver: resolver, configuration: configuration))
+            do {
+                if let admin = try AdminWiring.makeService(
+                    configuration: configuration, nodeConfiguration: nodeConfiguration, node: edgeNode,
+                    view: gossip?.healthView, group: group, logger: logger) {
+                    members.append(.init(service: admin))
+                }
+            } catch {
+                printError("\(error)")
+                throw ExitCode.failure
+            }
+            if let listen = nodeConfiguration.dnsListen {
+                let zone: DNSZoneSettings
+                do {
+                    zone = try DNSWiring.zone(configuration)
+                } catch {
+                    printError("\(error)")
+                    throw ExitCode.failure
+                }
+                let server = DNSServer(host: listen.host, port: listen.port, zone: zone, group: group, logger: logger,
+                                       route: { resolver.answer($0) })
+                members.append(.init(service: DNSService(server: server, logger: logger)))
+            }
             if let gossip {
                 members.append(.init(service: GossipService(gossip: gossip, node: nodeConfiguration,
                                                              edgeNode: edgeNode, logger: logger)))

@@ -88,7 +88,8 @@ public final class CachedObject: Sendable {
         headers: HTTPHeaders,
         requestTime: Double,
         responseTime: Double,
-        storedAt: Double? = nil
+        storedAt: Double? = nil,
+        generation: UInt64? = nil
     ) -> CachedObject {
         CachedObject(
             primaryKey: primaryKey,
@@ -101,7 +102,7 @@ public final class CachedObject: Sendable {
             responseTime: responseTime,
             storedAt: storedAt ?? self.storedAt,
             tags: tags,
-            generation: generation
+            generation: generation ?? self.generation
         )
     }
 }

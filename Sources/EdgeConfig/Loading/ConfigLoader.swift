@@ -3,7 +3,7 @@ import TOMLKit
 
 /// Reads `edge.conf` into an `EdgeConfiguration`, or explains precisely why it cannot.
 public enum ConfigLoader {
-    static let rootKeys = ["cluster", "defaults", "origins", "nodes"]
+    static let rootKeys = ["cluster", "admin", "dns", "defaults", "origins", "nodes"]
 
     /// Reads and parses the file at `path`. Relative paths inside the file resolve against its directory.
     public static func load(path: String) throws(ConfigError) -> EdgeConfiguration {
@@ -62,6 +62,13 @@ public enum ConfigLoader {
         var cluster = ClusterSettings()
         if let table = try root.subtable("cluster", expected: "a table ([cluster])") { try cluster.apply(table) }
 
+        var admin = AdminSettings()
+        if let table = try root.subtable("admin", expected: "a table ([admin])") { try admin.apply(table) }
+
+        var dns = DNSSettings()
+        let dnsReader = try root.subtable("dns", expected: "a table ([dns])")
+        if let dnsReader { try dns.apply(dnsReader) }
+
         var defaults = NodeDefaults(context: root.context)
         let defaultsReader = try root.subtable("defaults", expected: "a table ([defaults])")
         if let defaultsReader { try defaults.apply(defaultsReader) }
@@ -81,8 +88,12 @@ public enum ConfigLoader {
         }
 
         try ConfigValidator.validate(nodes: nodes, origins: origins, context: root.context)
-        return EdgeConfiguration(cluster: cluster, nodes: nodes.map(\.node), origins: origins.map(\.origin),
-                                 defaults: defaults, sourcePath: root.context.file,
-                                 baseDirectory: root.context.baseDirectory)
+        try ConfigValidator.checkDNS(dns, cluster: cluster, nodes: nodes, root: root)
+        var configuration = EdgeConfiguration(cluster: cluster, nodes: nodes.map(\.node), origins: origins.map(\.origin),
+                                              defaults: defaults, sourcePath: root.context.file,
+                                              baseDirectory: root.context.baseDirectory)
+        configuration.admin = admin
+        configuration.dns = dns
+        return configuration
     }
 }

@@ -37,11 +37,17 @@ enum ConfigValidator {
         }
         for parsed in nodes {
             listeners.append((parsed.node.listen, "node \(parsed.node.name)", parsed.path.appending("listen")))
+            if let dns = parsed.node.dnsListen {
+                listeners.append((dns, "node \(parsed.node.name) (dns)", parsed.path.appending("dns_listen")))
+            }
             if let gossip = parsed.node.gossipListen {
                 listeners.append((gossip, "node \(parsed.node.name) (gossip)", parsed.path.appending("gossip_listen")))
             }
             if let metrics = parsed.node.metricsListen {
                 listeners.append((metrics, "node \(parsed.node.name) (metrics)", parsed.path.appending("metrics_listen")))
+            }
+            if let admin = parsed.node.adminListen {
+                listeners.append((admin, "node \(parsed.node.name) (admin)", parsed.path.appending("admin_listen")))
             }
         }
         // Report in file order so the message lands on the entry written second.
@@ -111,6 +117,24 @@ enum ConfigValidator {
                                             + "\"\(target.node.role.rawValue)\")")
                 }
             }
+        }
+    }
+
+    /// A responder needs a zone, and every service name must be inside it (it would answer REFUSED otherwise).
+    static func checkDNS(_ dns: DNSSettings, cluster: ClusterSettings, nodes: [ParsedNode],
+                         root: TableReader) throws(ConfigError) {
+        let responders = nodes.filter { $0.node.dnsListen != nil }
+        guard let zone = dns.zone else {
+            if let first = responders.first {
+                throw root.context.error(.missingKey, at: ConfigKeyPath.root.appending("dns").appending("zone"),
+                                         "expected a zone such as \"cdn.test\" in [dns], since node "
+                                             + "\(first.node.name) has dns_listen")
+            }
+            return
+        }
+        for name in cluster.serviceNames where !(name == zone || name.hasSuffix("." + zone)) {
+            throw root.context.error(.invalidValue, at: ConfigKeyPath.root.appending("cluster").appending("service_names"),
+                                     "expected names inside the [dns] zone \"\(zone)\", got \"\(name)\"")
         }
     }
 

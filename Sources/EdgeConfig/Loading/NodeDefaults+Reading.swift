@@ -1,10 +1,10 @@
 extension NodeDefaults {
-    static let keys = ["cache", "upstream", "limits", "logging", "gossip"]
+    static let keys = ["cache", "upstream", "limits", "logging", "gossip", "compression"]
 
     /// The per-node sections, for "did you mean cache.memory_size?" when a key sits one level too high.
     static let sections: [(name: String, keys: [String])] = [
         ("cache", CacheSettings.keys), ("upstream", UpstreamSettings.keys), ("limits", ServerLimits.keys),
-        ("logging", LoggingSettings.keys), ("gossip", GossipSettings.keys),
+        ("logging", LoggingSettings.keys), ("gossip", GossipSettings.keys), ("compression", CompressionConfig.keys),
     ]
 
     /// Built-in defaults with the disk path template made absolute, before `[defaults]` is applied.
@@ -20,5 +20,6 @@ extension NodeDefaults {
         if let table = try reader.subtable("limits", expected: "a table") { try limits.apply(table) }
         if let table = try reader.subtable("logging", expected: "a table") { try logging.apply(table) }
         if let table = try reader.subtable("gossip", expected: "a table") { try gossip.apply(table) }
+        if let table = try reader.subtable("compression", expected: "a table") { try compression.apply(table) }
     }
 }

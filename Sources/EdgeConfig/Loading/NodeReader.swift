@@ -12,8 +12,8 @@ struct ParsedNode {
 
 /// Reads one `[[nodes]]` entry on top of the defaults.
 enum NodeReader {
-    static let keys = ["name", "role", "listen", "metrics_listen", "gossip_listen", "location", "cache", "upstream",
-                       "limits", "logging", "gossip"]
+    static let keys = ["name", "role", "listen", "metrics_listen", "gossip_listen", "admin_listen", "dns_listen", "public_address", "location", "cache",
+                       "upstream", "limits", "logging", "gossip", "compression"]
     static let locationExpected = "a table with latitude, longitude and region, "
         + "such as { latitude = 50.11, longitude = 8.68, region = \"eu-central\" }"
 
@@ -40,6 +40,16 @@ enum NodeReader {
         }
         let metricsListen = try reader.listenAddress("metrics_listen")
         let gossipListen = try reader.listenAddress("gossip_listen")
+        let dnsListen = try reader.listenAddress("dns_listen")
+        let addressExpected = "a literal IPv4 or IPv6 address such as \"192.0.2.10\""
+        var publicAddress: String?
+        if let value = try reader.string("public_address", expected: addressExpected) {
+            guard IPAddressText.isIPv4(Substring(value)) || IPAddressText.isIPv6(Substring(value)) else {
+                throw reader.invalid("public_address", expected: addressExpected, got: value)
+            }
+            publicAddress = value
+        }
+        let adminListen = try reader.listenAddress("admin_listen")
         let location = try readLocation(reader)
 
         var node = NodeConfiguration(name: name, role: role, listen: listen, location: location,
@@ -47,13 +57,18 @@ enum NodeReader {
                                      limits: defaults.limits, logging: defaults.logging)
         node.metricsListen = metricsListen
         node.gossipListen = gossipListen
+        node.dnsListen = dnsListen
+        node.publicAddress = publicAddress
+        node.adminListen = adminListen
         node.gossip = defaults.gossip
+        node.compression = defaults.compression
         let sections = try NodeSections(reader)
         if let table = sections.cache { try node.cache.apply(table, isDefaults: false) }
         if let table = sections.upstream { try node.upstream.apply(table) }
         if let table = sections.limits { try node.limits.apply(table) }
         if let table = sections.logging { try node.logging.apply(table) }
         if let table = sections.gossip { try node.gossip.apply(table) }
+        if let table = sections.compression { try node.compression.apply(table) }
         let defaultSections = try defaultsReader.map { reader throws(ConfigError) in try NodeSections(reader) }
 
         /// Where a section key was last set: the node, else `[defaults]`, else (built-in) the node's own table.
@@ -84,9 +99,11 @@ enum NodeReader {
                           shieldsPath: source(\.upstream, "upstream", "shields"))
     }
 
-    private static func readLocation(_ reader: TableReader) throws(ConfigError) -> NodeConfiguration.Location {
-        guard let table = try reader.subtable("location", expected: locationExpected) else {
-            throw reader.missing("location", expected: locationExpected)
+    /// Reads `{ latitude, longitude, region }` under `key` (also used by `[dns]` for geo entries).
+    static func readLocation(_ reader: TableReader, key: String = "location") throws(ConfigError)
+        -> NodeConfiguration.Location {
+        guard let table = try reader.subtable(key, expected: locationExpected) else {
+            throw reader.missing(key, expected: locationExpected)
         }
         try table.checkKeys(allowed: ["latitude", "longitude", "region"])
         let latitudeExpected = "a latitude in degrees from -90 to 90"
@@ -112,6 +129,7 @@ struct NodeSections {
     let limits: TableReader?
     let logging: TableReader?
     let gossip: TableReader?
+    let compression: TableReader?
 
     init(_ reader: TableReader) throws(ConfigError) {
         cache = try reader.subtable("cache", expected: "a table")
@@ -119,5 +137,6 @@ struct NodeSections {
         limits = try reader.subtable("limits", expected: "a table")
         logging = try reader.subtable("logging", expected: "a table")
         gossip = try reader.subtable("gossip", expected: "a table")
+        compression = try reader.subtable("compression", expected: "a table")
     }
 }

@@ -2,6 +2,10 @@
 /// reference checked, so code that receives one never re-validates.
 public struct EdgeConfiguration: Sendable, Equatable {
     public var cluster: ClusterSettings
+    /// `[admin]`: the admin token, who may send PURGE, how long purges are remembered.
+    public var admin = AdminSettings()
+    /// `[dns]`: the zone DNS responders serve and how they steer clients to edges.
+    public var dns = DNSSettings()
     public var nodes: [NodeConfiguration]
     public var origins: [OriginConfiguration]
     /// What `[defaults]` said, for display; nodes already include it.

@@ -23,11 +23,29 @@ public struct NodeConfiguration: Sendable, Equatable {
 
     public var name: String
     public var role: Role
+
+    /// The address DNS answers name this node by: `public_address`, else a non-wildcard listen host.
+    public var answerAddress: String? {
+        if let publicAddress { return publicAddress }
+        switch listen.host {
+        case "0.0.0.0", "::", "[::]": return nil
+        case "localhost": return "127.0.0.1"
+        default: return listen.host
+        }
+    }
     public var listen: SocketAddressSpec
     /// Where `GET /metrics` (Prometheus text) is served, apart from public traffic; `nil` serves no metrics.
     public var metricsListen: SocketAddressSpec?
     /// The UDP address this node gossips on; `nil` keeps the node out of the gossip membership.
     public var gossipListen: SocketAddressSpec?
+    /// Where this node answers DNS for the `[dns]` zone (UDP and TCP on the same port); `nil` runs no responder.
+    public var dnsListen: SocketAddressSpec?
+    /// The address clients reach this node at, as DNS answers carry it; `nil` uses the listen host (unless it
+    /// is a wildcard). Use `answerAddress` for the resolved value.
+    public var publicAddress: String?
+    /// Where the admin API (status, purge, dashboard) listens, apart from public traffic; `nil` serves none, and
+    /// then purges cannot reach this node.
+    public var adminListen: SocketAddressSpec?
     /// SWIM timings.
     public var gossip = GossipSettings()
     public var location: Location
@@ -35,6 +53,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var upstream: UpstreamSettings
     public var limits: ServerLimits
     public var logging: LoggingSettings
+    /// Brotli/gzip variants made at delivery and hot recompression.
+    public var compression = CompressionConfig()
 
     public init(name: String, role: Role = .edge, listen: SocketAddressSpec, location: Location,
                 cache: CacheSettings = CacheSettings(), upstream: UpstreamSettings = UpstreamSettings(),
@@ -57,6 +77,7 @@ public struct NodeDefaults: Sendable, Equatable {
     public var limits = ServerLimits()
     public var logging = LoggingSettings()
     public var gossip = GossipSettings()
+    public var compression = CompressionConfig()
 
     public init() {}
 }

@@ -28,6 +28,9 @@ public final class EdgeNode: Service, Sendable {
     private let checker: ActiveHealthChecker?
     private let checkerTask = Mutex<Task<Void, Never>?>(nil)
     private let drainFlag = DrainFlag()
+    private let ledgerFile: PurgeLedgerFile?
+    /// When the node started, seconds since the epoch.
+    public let startedAt = wallClockSeconds()
     private let client: UpstreamClient
     private let ioPool: NIOThreadPool
     private let accessLog: AccessLog?
@@ -74,8 +77,23 @@ public final class EdgeNode: Service, Sendable {
         } else {
             checker = nil
         }
+        // The ledger lives beside the disk tier, so purges survive a restart as the objects do.
+        var ledger = PurgeLedger(limits: settings.purgeLimits)
+        ledgerFile = settings.diskPath.map { PurgeLedgerFile(path: $0 + "/purge-ledger") }
+        if let ledgerFile {
+            do {
+                ledger = try ledgerFile.load(limits: settings.purgeLimits)
+            } catch {
+                // Forgetting purges could serve purged content: start by treating everything cached as stale.
+                logger.error("purge ledger unreadable; treating the whole cache as soft-purged",
+                             metadata: ["path": "\(ledgerFile.path)", "error": "\(error)"])
+                ledger.record(PurgeCommand(id: "ledger-recovery-\(wallClockSeconds())", scope: .all, mode: .soft,
+                                           issuedAt: wallClockSeconds()), now: wallClockSeconds())
+            }
+        }
         engine = ProxyEngine(settings: settings.proxy, store: store, chooser: chooser, health: health,
-                             client: client, ioPool: ioPool, metrics: metrics, logger: logger)
+                             client: client, ioPool: ioPool, metrics: metrics, logger: logger,
+                             purgeLedger: SharedPurgeLedger(ledger))
         accessLog = try settings.accessLog.map { try AccessLog(destination: $0) }
         let observer = RequestObserver(metrics: metrics, load: load, accessLog: accessLog, logger: logger,
                                        now: wallClockSeconds)
@@ -101,6 +119,47 @@ public final class EdgeNode: Service, Sendable {
             checkerTask.withLock { $0 = Task { await checker.run() } }
         }
         return port
+    }
+
+    /// Applies a purge here: records it in the ledger (so in-flight fetches and older copies from other tiers
+    /// cannot bring the objects back), removes hard-purged objects from both tiers, and saves the ledger. A
+    /// command already applied (a relay that arrives twice) changes nothing. Disk work runs on the I/O pool.
+    public func applyPurge(_ command: PurgeCommand) async -> (applied: Bool, effect: PurgeEffect) {
+        guard engine.purgeLedger.record(command, now: wallClockSeconds()) else {
+            return (false, PurgeEffect())
+        }
+        let store = self.store
+        let ledger = engine.purgeLedger.snapshot
+        let ledgerFile = self.ledgerFile
+        let logger = self.logger
+        do {
+            return (true, try await ioPool.runIfActive {
+                let effect = store.apply(command)
+                do { try ledgerFile?.save(ledger) } catch {
+                    logger.error("saving the purge ledger failed", metadata: ["error": "\(error)"])
+                }
+                return effect
+            })
+        } catch {
+            return (true, PurgeEffect())
+        }
+    }
+
+    /// Forgets purges older than the horizon; soft rules that expire are applied hard first, so an object they
+    /// covered can never turn fresh again once the rule is gone.
+    public func prunePurges() async {
+        let expired = engine.purgeLedger.prune(now: wallClockSeconds())
+        for rule in expired where rule.mode == .soft {
+            let hard = PurgeCommand(id: "expire-\(rule)", scope: rule.scope, mode: .hard, issuedAt: rule.issuedAt)
+            let store = self.store
+            _ = try? await ioPool.runIfActive { store.apply(hard) }
+        }
+    }
+
+    /// The Prometheus text `/metrics` serves (for the admin API).
+    public func metricsText() -> String {
+        engine.metrics.updateStorageGauges(store.stats)
+        return String(decoding: registry.emitToBuffer(), as: UTF8.self)
     }
 
     /// Whether the node is shutting down (its health endpoint then answers 503, so other tiers stop using it).

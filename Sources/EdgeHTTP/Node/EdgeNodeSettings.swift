@@ -21,6 +21,8 @@ public struct EdgeNodeSettings: Sendable {
     /// `originHealthPath`, when set); `nil` turns probing off.
     public var healthChecks: ActiveHealthChecker.Settings? = ActiveHealthChecker.Settings()
     public var originHealthPath: String?
+    /// How long purges are remembered and how many rules at most (see `PurgeLedger`).
+    public var purgeLimits = PurgeLedger.Limits()
     public var upstreamTimeouts: UpstreamTimeouts
     public var maxConnectionsPerHost: Int
     public var failureThreshold: Int

@@ -18,6 +18,8 @@ public final class EdgeMetrics: Sendable {
     private let upstreamErrors: Mutex<[String: Counter]>
     private let tierGauges: [String: Gauge]
     private let factory: any MetricsFactory
+    /// Bytes coded, variants stored, hot recompressions.
+    public let compression: CompressionMetrics
 
     /// `factory` is the node's own metrics backend (one Prometheus registry per node), so several nodes in one
     /// test process do not mix their numbers.
@@ -45,6 +47,7 @@ public final class EdgeMetrics: Sendable {
             gauges["\(tier).capacity"] = Gauge(label: "edge_cache_capacity_bytes", dimensions: [("tier", tier)], factory: factory)
         }
         tierGauges = gauges
+        compression = CompressionMetrics(factory: factory)
     }
 
     /// Counts one delivered response.

@@ -21,6 +21,10 @@ public final class RequestObserver: Sendable {
     func responded(request: ProxyRequest, response: ProxyResponse, bytes: Int) {
         metrics.responded(phase: response.phase, tier: response.tier, bodyBytes: bytes)
         load.requestServed()
+        let phase = response.phase
+        load.responded(cacheable: phase != .bypass && phase != .error,
+                       hit: phase == .hit || phase == .stale || phase == .staleUpdating || phase == .revalidated,
+                       bytes: bytes)
         guard let accessLog else { return }
         let time = now()
         accessLog.record(AccessLog.Entry(

@@ -17,18 +17,24 @@ extension ProxyEngine {
         if let (object, tier) = await lookup(primaryKey: key.primary, variantKey: variant),
            !authorized || object.mayServeAuthorizedRequests {
             let now = self.now()
+            // A soft purge covers it: revalidate before serving (stale may still be served if that fails).
+            if purgeVerdict(object) == .stale && !requestDirectives.onlyIfCached {
+                return await fetch(key: key, variant: variant, request: request, stale: object, coalesce: !authorized)
+            }
             switch settings.policy.evaluate(object.freshness(settings.policy), request: request.head.headers, now: now) {
             case .fresh(let age, let ttl):
-                return deliverStored(object, to: request, age: age, entry: hitEntry(ttl: ttl), phase: .hit, tier: tier)
+                return await deliverNegotiated(object, to: request, age: age, entry: hitEntry(ttl: ttl), phase: .hit,
+                                               tier: tier)
             case .staleAllowedByClient(let age):
                 var entry = hitEntry(ttl: object.remainingTTL(policy: settings.policy, now: now))
                 entry.detail = "max-stale"
-                return deliverStored(object, to: request, age: age, entry: entry, phase: .stale, tier: tier)
+                return await deliverNegotiated(object, to: request, age: age, entry: entry, phase: .stale, tier: tier)
             case .staleWhileRevalidate(let age, _):
                 refreshInBackground(key: key, variant: variant, stale: object, request: request)
                 var entry = hitEntry(ttl: object.remainingTTL(policy: settings.policy, now: now))
                 entry.detail = "stale-while-revalidate"
-                return deliverStored(object, to: request, age: age, entry: entry, phase: .staleUpdating, tier: tier)
+                return await deliverNegotiated(object, to: request, age: age, entry: entry, phase: .staleUpdating,
+                                               tier: tier)
             case .revalidate:
                 if requestDirectives.onlyIfCached {
                     return errorResponse(.gatewayTimeout, message: "only-if-cached and the stored response is stale",
@@ -48,16 +54,26 @@ extension ProxyEngine {
     }
 
     /// Memory first, then disk on the I/O pool (promoting the object to memory).
+    /// A hard-purged object still stored (its removal raced the lookup) counts as absent and is removed.
     func lookup(primaryKey: String, variantKey: String) async -> (CachedObject, TierHit)? {
         if let object = store.lookupInMemory(primaryKey: primaryKey, variantKey: variantKey) {
+            guard purgeVerdict(object) != .purged else {
+                await remove(primaryKey: primaryKey, variantKey: variantKey)
+                return nil
+            }
             return (object, .memory)
         }
         guard store.disk != nil else { return nil }
         let store = self.store
         do {
-            return try await ioPool.runIfActive {
+            guard let found = try await ioPool.runIfActive({
                 store.lookup(primaryKey: primaryKey, variantKey: variantKey)
+            }) else { return nil }
+            guard purgeVerdict(found.0) != .purged else {
+                await remove(primaryKey: primaryKey, variantKey: variantKey)
+                return nil
             }
+            return found
         } catch {
             logger.warning("disk lookup failed", metadata: ["key": "\(primaryKey)", "error": "\(error)"])
             return nil

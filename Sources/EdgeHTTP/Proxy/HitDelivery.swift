@@ -6,8 +6,16 @@ import NIOHTTP1
 extension ProxyEngine {
     /// Delivers a stored object: answers the client's own conditionals with 304, Range with 206/416, HEAD without
     /// a body, and stamps Age and Cache-Status.
+    ///
+    /// With `negotiate` (the default), a base that varies by coding is answered in the client's coding (a stored
+    /// variant, or coded while sent); `false` delivers `object` exactly as stored.
     func deliverStored(_ object: CachedObject, to request: ProxyRequest, age: Double, entry: CacheStatusEntry,
-                       phase: CachePhase, tier: TierHit?, upstreamSeconds: Double? = nil) -> ProxyResponse {
+                       phase: CachePhase, tier: TierHit?, upstreamSeconds: Double? = nil,
+                       negotiate: Bool = true) -> ProxyResponse {
+        if negotiate, let coded = deliverCoded(object, to: request, age: age, entry: entry, phase: phase, tier: tier,
+                                               upstreamSeconds: upstreamSeconds) {
+            return coded
+        }
         let template = deliveryTemplate(for: object)
         var headers = template.headers
         headers.add(name: "age", value: String(Int(max(0, age).rounded(.down))))
@@ -68,9 +76,11 @@ extension ProxyEngine {
             let upstreamStatus = headers["cache-status"].joined(separator: ", ")
             for name in ["age", "cache-status", "content-length", "content-range"] { headers.remove(name: name) }
             ForwardingHeaders.appendVia(&headers, name: cacheName)
+            // Strips a variant's internal stamp; adds `Vary: Accept-Encoding` to bases that vary by coding.
+            let compression = compressionFacts(for: object, headers: &headers)
             return DeliveryTemplate(headers: headers,
                                     upstreamCacheStatus: upstreamStatus.isEmpty ? "" : upstreamStatus + ", ",
-                                    contentLength: String(object.body.readableBytes))
+                                    contentLength: String(object.body.readableBytes), compression: compression)
         }
     }
 
@@ -107,6 +117,8 @@ struct DeliveryTemplate: Sendable {
     var headers: HTTPHeaders
     var upstreamCacheStatus: String
     var contentLength: String
+    /// How the object varies by content coding, or which base it is a coded variant of.
+    var compression = CompressionFacts.plain
 }
 
 extension ConditionalRequest {

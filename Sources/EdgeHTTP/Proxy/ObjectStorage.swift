@@ -34,17 +34,33 @@ extension ProxyEngine {
                 primaryKey: primaryKey, variantKey: head.variantKey, varyFields: head.varyFields,
                 status: head.status, headers: head.sharedHeaders, body: bytes,
                 requestTime: head.requestTime, responseTime: head.responseTime, storedAt: now(),
-                tags: tags, generation: 0)
+                tags: tags, generation: CachedObject.generation(forOriginFetch: head.originFetchedAt))
+            // A purge that arrived while this was being fetched wins: the object is served to the clients that
+            // asked for it, but not stored.
+            guard purgeVerdict(object) != .purged else {
+                body.finish()
+                logger.info("purged while in flight; not stored", metadata: ["key": "\(primaryKey)"])
+                return
+            }
             // The object goes into memory before clients see the end of the body, and the lock is released
             // before the (fsync'd) disk write: a client that has read the whole response always finds it cached,
             // and nobody waits for the disk.
             if let evicted = store.insertInMemory(object) {
+                // The purge may have been recorded between the check above and the insert: look again.
+                if purgeVerdict(object) == .purged {
+                    store.memory.remove(object.storageKey)
+                    body.finish()
+                    return
+                }
                 release()
                 body.finish()
                 await writeThrough(object, evicted: evicted)
             } else {
                 body.finish()
                 await persist(object)
+                if purgeVerdict(object) == .purged {
+                    await remove(primaryKey: object.primaryKey, variantKey: object.variantKey)
+                }
             }
         }
     }

@@ -41,6 +41,7 @@ extension ProxyEngine {
                                           headers: responseHeaders,
                                           body: request.isHead ? .empty : .upstream(response.body),
                                           phase: .bypass, upstreamSeconds: response.firstByteSeconds)
+        codeStreamedResponse(&proxyResponse, request: request)
         applyTransforms(&proxyResponse, request: request)
         return proxyResponse
     }

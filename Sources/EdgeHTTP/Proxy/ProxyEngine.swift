@@ -25,13 +25,20 @@ public final class ProxyEngine: Sendable {
     let transforms: [any ResponseTransform]
     /// `/.well-known/edge/…` paths the node answers itself (health, routing).
     public let localEndpoints = LocalEndpoints()
+    /// Purges this node has applied: what may no longer be served or stored (see `PurgeLedger`).
+    public let purgeLedger: SharedPurgeLedger
+    /// What `PURGE` on the public listener does.
+    public let purgeMethod = PurgeMethodSlot()
     let metrics: EdgeMetrics
     let logger: Logger
     let now: @Sendable () -> Double
+    /// Coded variants: negotiation memo, builds in flight, background recompression.
+    let compression: CompressionRuntime
 
     public init(settings: ProxySettings, store: TieredStore, chooser: any UpstreamChooser,
                 health: any UpstreamHealthView, client: UpstreamClient, ioPool: NIOThreadPool,
                 transforms: [any ResponseTransform] = [], metrics: EdgeMetrics, logger: Logger,
+                purgeLedger: SharedPurgeLedger = SharedPurgeLedger(),
                 now: @escaping @Sendable () -> Double = wallClockSeconds) {
         self.settings = settings
         self.store = store
@@ -40,9 +47,11 @@ public final class ProxyEngine: Sendable {
         self.client = client
         self.ioPool = ioPool
         self.transforms = transforms
+        self.purgeLedger = purgeLedger
         self.metrics = metrics
         self.logger = logger
         self.now = now
+        self.compression = CompressionRuntime(settings: settings.compression, metrics: metrics.compression)
     }
 
     /// The event-loop fast path: a fresh hit in the memory tier, answered without leaving the loop.
@@ -53,12 +62,14 @@ public final class ProxyEngine: Sendable {
               !request.head.headers.contains(name: "authorization"),
               let key = cacheKey(for: request) else { return nil }
         let variant = variantKey(for: key, request: request)
-        guard let object = store.lookupInMemory(primaryKey: key.primary, variantKey: variant) else { return nil }
+        guard let object = store.lookupInMemory(primaryKey: key.primary, variantKey: variant),
+              purgeVerdict(object) == .keep else { return nil }
         let now = self.now()
         guard case .fresh(let age, let ttl) = settings.policy.evaluate(object.freshness(settings.policy),
                                                                         request: request.head.headers, now: now)
         else { return nil }
-        return deliverStored(object, to: request, age: age, entry: hitEntry(ttl: ttl), phase: .hit, tier: .memory)
+        // A coded variant missing from memory (or a body to decode) needs the slow path: nil.
+        return deliverImmediately(object, to: request, age: age, entry: hitEntry(ttl: ttl))
     }
 
     /// The full path, for everything the fast path declined.
@@ -73,6 +84,7 @@ public final class ProxyEngine: Sendable {
             return errorResponse(.loopDetected, message: "\(reason) (CDN-Loop); check the upstreams in edge.conf",
                                  entry: detailEntry("loop detected"))
         }
+        if request.head.method.rawValue == "PURGE" { return await respondToPurgeMethod(request) }
         switch request.head.method {
         case .GET, .HEAD:
             return await respondCacheable(request)

@@ -30,6 +30,8 @@ public enum ResponseBody: Sendable {
     case shared(SharedBody.Reader)
     /// A body streamed from upstream to this client only (uncacheable responses, other methods).
     case upstream(UpstreamBody)
+    /// Any of the above, encoded (brotli, gzip) or decoded while it is sent.
+    case coded(CodedBody)
 }
 
 /// A response ready to be written, with what the access log and metrics need to know about it.

@@ -1,4 +1,5 @@
 import EdgeCache
+import EdgeCompression
 
 /// What the proxy phases need to know about this node, built from `edge.conf` by the executable.
 public struct ProxySettings: Sendable {
@@ -16,10 +17,12 @@ public struct ProxySettings: Sendable {
     public var tier: CDNLoop.Tier
     /// Seconds one client request may spend on upstream attempts in total, across failovers.
     public var requestBudget: Double
+    /// What is compressed at delivery (brotli/gzip variants stored beside the object) and how hard.
+    public var compression: CompressionSettings
 
     public init(cacheName: String, policy: StoragePolicy, upstreamHostOverride: String? = nil,
                 defaultHost: String = "localhost", cdnID: String = "edge", tier: CDNLoop.Tier = .edge,
-                requestBudget: Double = 20) {
+                requestBudget: Double = 20, compression: CompressionSettings = CompressionSettings()) {
         self.defaultHost = defaultHost
         self.cacheName = cacheName
         self.policy = policy
@@ -27,6 +30,7 @@ public struct ProxySettings: Sendable {
         self.cdnID = cdnID
         self.tier = tier
         self.requestBudget = requestBudget
+        self.compression = compression
     }
 
     /// The `CDN-Loop` entry this node appends to the requests it forwards.

@@ -16,6 +16,9 @@ struct FetchedHead: Sendable {
     var responseTime: Double
     /// `true` when the object is being stored (Cache-Status `stored`).
     var stored: Bool
+    /// When the origin produced this response, as the tiers report it (see `OriginFetchTime`); what purges
+    /// are compared against.
+    var originFetchedAt: Double
 }
 
 extension ProxyEngine {
@@ -59,6 +62,7 @@ extension ProxyEngine {
             var response = ProxyResponse(status: HTTPResponseStatus(statusCode: head.status), headers: headers,
                                          body: request.isHead ? .empty : .shared(body.makeReader()),
                                          phase: .miss, upstreamSeconds: head.upstreamSeconds)
+            codeStreamedResponse(&response, request: request)
             applyTransforms(&response, request: request)
             return response
         case .notShareable:
@@ -119,6 +123,9 @@ extension ProxyEngine {
                                  entry: entry)
         }
         let responseTime = now()
+        // A shield reports when it got its copy from the origin; a copy older than a purge must not count as new.
+        let originFetchedAt = OriginFetchTime.effective(
+            requestTime: requestTime, header: upstreamResponse.headers.first(name: OriginFetchTime.headerName))
 
         if let stale, upstreamResponse.status == 304 {
             return await finishRevalidation(stale: stale, response: upstreamResponse, request: request,
@@ -151,10 +158,14 @@ extension ProxyEngine {
             let storedVariant = varyFields.isEmpty ? "" : Vary.secondaryKey(fields: varyFields,
                                                                             request: request.head.headers)
             let body = SharedBody()
-            let head = FetchedHead(status: upstreamResponse.status, sharedHeaders: instructions.headers,
+            var sharedHeaders = instructions.headers
+            let fetchedAtText = OriginFetchTime.format(originFetchedAt)
+            sharedHeaders.replaceOrAdd(name: OriginFetchTime.headerName, value: fetchedAtText)
+            responseHeaders.replaceOrAdd(name: OriginFetchTime.headerName, value: fetchedAtText)
+            let head = FetchedHead(status: upstreamResponse.status, sharedHeaders: sharedHeaders,
                                    varyFields: varyFields, variantKey: storedVariant,
                                    upstreamSeconds: upstreamResponse.firstByteSeconds, requestTime: requestTime,
-                                   responseTime: responseTime, stored: true)
+                                   responseTime: responseTime, stored: true, originFetchedAt: originFetchedAt)
             lock?.fetch.publish(.shared(head, body))
             // The lock is released by the pump once the object is stored, so later requests find it in the cache.
             finished = true
@@ -169,6 +180,8 @@ extension ProxyEngine {
                                          body: request.isHead ? .empty : .shared(body.makeReader()),
                                          phase: stale == nil ? .miss : .expired,
                                          upstreamSeconds: upstreamResponse.firstByteSeconds)
+            // Coded as it streams; the coded output is stored as the base's variant at the end.
+            codeStreamedResponse(&response, request: request, fill: FillContext(primaryKey: key.primary, head: head))
             applyTransforms(&response, request: request)
             return response
 
@@ -185,6 +198,7 @@ extension ProxyEngine {
                                          headers: responseHeaders,
                                          body: request.isHead ? .empty : .upstream(upstreamResponse.body),
                                          phase: .uncacheable, upstreamSeconds: upstreamResponse.firstByteSeconds)
+            codeStreamedResponse(&response, request: request)
             applyTransforms(&response, request: request)
             return response
         }
@@ -196,8 +210,13 @@ extension ProxyEngine {
                                     lock: InflightFetch<FetchedHead>?) async -> ProxyResponse {
         // A 304 has no body; reading to the end returns the connection to the pool.
         do { for try await _ in response.body {} } catch {}
-        let merged = HeaderUpdate.merge(stored: stale.headers, from304: response.headers, receivedAt: responseTime)
-        let refreshed = stale.replacing(headers: merged, requestTime: requestTime, responseTime: responseTime)
+        var merged = HeaderUpdate.merge(stored: stale.headers, from304: response.headers, receivedAt: responseTime)
+        // Validated now: the copy is as new as this revalidation (or as the upstream tier's own, if older).
+        let originFetchedAt = OriginFetchTime.effective(
+            requestTime: requestTime, header: response.headers.first(name: OriginFetchTime.headerName))
+        merged.replaceOrAdd(name: OriginFetchTime.headerName, value: OriginFetchTime.format(originFetchedAt))
+        let refreshed = stale.replacing(headers: merged, requestTime: requestTime, responseTime: responseTime,
+                                        generation: CachedObject.generation(forOriginFetch: originFetchedAt))
         await persist(refreshed)
         let body = SharedBody()
         body.append(refreshed.body)
@@ -205,7 +224,8 @@ extension ProxyEngine {
         lock?.publish(.shared(FetchedHead(status: refreshed.status, sharedHeaders: refreshed.headers,
                                           varyFields: refreshed.varyFields, variantKey: refreshed.variantKey,
                                           upstreamSeconds: response.firstByteSeconds, requestTime: requestTime,
-                                          responseTime: responseTime, stored: true), body))
+                                          responseTime: responseTime, stored: true,
+                                          originFetchedAt: originFetchedAt), body))
         let now = self.now()
         let age = Freshness.currentAge(responseHeaders: refreshed.headers, requestTime: requestTime,
                                        responseTime: responseTime, now: now)
@@ -304,9 +324,7 @@ extension ProxyEngine {
         Task {
             let response = await self.lead(key: key, variant: variant, request: refreshRequest, stale: stale,
                                            lock: (lockKey, fetch))
-            if case .upstream(let body) = response.body {
-                do { for try await _ in body {} } catch {}
-            }
+            await response.body.discard()
         }
     }
 }

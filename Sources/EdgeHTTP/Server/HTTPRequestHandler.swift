@@ -135,6 +135,11 @@ final class HTTPRequestHandler: ChannelInboundHandler {
                         bytes += chunk.readableBytes
                         try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
                     }
+                case .coded(let body):
+                    for try await chunk in body {
+                        bytes += chunk.readableBytes
+                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
+                    }
                 }
             } catch {
                 succeeded = false

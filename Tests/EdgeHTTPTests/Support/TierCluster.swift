@@ -13,8 +13,11 @@ final class TierCluster: @unchecked Sendable {
         var name: String
         var role: String
         var port: Int
+        var adminPort: Int = freePort()
         var extra: String = ""
     }
+
+    static let adminToken = "tier-test-admin-token"
 
     let directory: URL
     let origin: DevOriginServer
@@ -84,6 +87,9 @@ final class TierCluster: @unchecked Sendable {
             request_budget = "8s"
             \(upstream)
 
+            [admin]
+            token = "\(Self.adminToken)"
+
             [defaults.cache]
             disk_size = "0"
             stale_if_error = "10m"
@@ -99,6 +105,7 @@ final class TierCluster: @unchecked Sendable {
                 name = "\(node.name)"
                 role = "\(node.role)"
                 listen = "127.0.0.1:\(node.port)"
+                admin_listen = "127.0.0.1:\(node.adminPort)"
                 location = { latitude = \(index), longitude = \(index), region = "r\(index)" }
                 \(node.extra)
 
@@ -108,6 +115,23 @@ final class TierCluster: @unchecked Sendable {
     }
 
     func port(_ name: String) -> Int { nodes.first { $0.name == name }?.port ?? 0 }
+    func adminPort(_ name: String) -> Int { nodes.first { $0.name == name }?.adminPort ?? 0 }
+
+    /// A call to a node's admin API; the token is sent unless `token` is nil.
+    func admin(_ method: HTTPMethod, _ path: String, on name: String, body: String? = nil,
+               token: String? = TierCluster.adminToken) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(adminPort(name))\(path)")
+        request.method = method
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        var text = ""
+        for try await chunk in response.body { text += String(buffer: chunk) }
+        return (Int(response.status.code), text)
+    }
 
     var edges: [Node] { nodes.filter { $0.role == "edge" } }
 
@@ -137,9 +161,10 @@ final class TierCluster: @unchecked Sendable {
     }
 
     /// GET `path` from node `name`, with the site's host name so every tier shares one cache key.
-    func get(_ path: String, from name: String) async throws -> Response {
+    func get(_ path: String, from name: String, headers: [(String, String)] = []) async throws -> Response {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port(name))\(path)")
         request.headers.add(name: "host", value: "www.tier.test")
+        for (field, value) in headers { request.headers.add(name: field, value: value) }
         let started = Date()
         let response = try await client.execute(request, timeout: .seconds(30))
         var body = ""

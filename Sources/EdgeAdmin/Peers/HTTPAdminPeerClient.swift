@@ -1,0 +1,68 @@
+import AsyncHTTPClient
+import EdgeCache
+import NIOCore
+import NIOHTTP1
+
+/// `AdminPeerClient` over HTTP/1.1, sending the cluster's admin token as a bearer token (one token for the
+/// whole cluster, so every node can relay to every other).
+public struct HTTPAdminPeerClient: AdminPeerClient {
+    /// The header that marks a relayed purge; its value is the command id.
+    public static let relayHeader = "Edge-Purge-Relay"
+    static let maxResponseBytes = 4 << 20
+
+    private let client: HTTPClient
+    private let token: String
+    private let relayTimeout: TimeAmount
+    private let statusTimeout: TimeAmount
+
+    /// The timeouts bound how long one unreachable member can delay a purge report or `/cluster`.
+    public init(token: String, client: HTTPClient = .shared, relayTimeout: TimeAmount = .seconds(2),
+                statusTimeout: TimeAmount = .seconds(1)) {
+        self.client = client
+        self.token = token
+        self.relayTimeout = relayTimeout
+        self.statusTimeout = statusTimeout
+    }
+
+    public func relay(_ command: PurgeCommand, to member: MemberInfo) async throws -> LocalPurgeResult {
+        var request = try makeRequest(member, path: "/purge")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: Self.relayHeader, value: command.id)
+        request.body = .bytes(PurgeRequest.relayBody(for: command))
+        let result = try await send(request, timeout: relayTimeout, as: NodePurgeResult.self)
+        return LocalPurgeResult(removed: result.removed, marked: result.marked, applied: result.applied)
+    }
+
+    public func status(of member: MemberInfo) async throws -> StatusDocument {
+        try await send(try makeRequest(member, path: "/status"), timeout: statusTimeout, as: StatusDocument.self)
+    }
+
+    private func makeRequest(_ member: MemberInfo, path: String) throws -> HTTPClientRequest {
+        guard let base = member.adminURL else { throw AdminPeerError("\(member.name) has no admin address") }
+        var request = HTTPClientRequest(url: (base.hasSuffix("/") ? String(base.dropLast()) : base) + path)
+        request.headers.add(name: "authorization", value: "Bearer \(token)")
+        return request
+    }
+
+    private func send<T: Decodable>(_ request: HTTPClientRequest, timeout: TimeAmount, as type: T.Type) async throws -> T {
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: timeout)
+            body = try await response.body.collect(upTo: Self.maxResponseBytes)
+        } catch {
+            throw AdminPeerError("unreachable: \(error)")
+        }
+        let bytes = Array(body.readableBytesView)
+        guard response.status == .ok else {
+            let message = (try? AdminJSON.decode(AdminResponse.ErrorBody.self, from: bytes))?.error
+            throw AdminPeerError("answered \(response.status.code)" + (message.map { ": \($0)" } ?? ""))
+        }
+        do {
+            return try AdminJSON.decode(type, from: bytes)
+        } catch {
+            throw AdminPeerError("answered with an unreadable body")
+        }
+    }
+}
