@@ -25,7 +25,8 @@ public final class RequestObserver: Sendable {
         load.responded(cacheable: phase != .bypass && phase != .error,
                        hit: phase == .hit || phase == .stale || phase == .staleUpdating || phase == .revalidated,
                        bytes: bytes)
-        guard let accessLog else { return }
+        // Health probes from other tiers arrive every few seconds from every node: counted, not logged.
+        guard let accessLog, !request.head.uri.hasPrefix("/.well-known/edge/health") else { return }
         let time = now()
         accessLog.record(AccessLog.Entry(
             client: request.clientAddress, method: request.head.method.rawValue, target: request.head.uri,
