@@ -92,34 +92,10 @@ trap 'exit 143' TERM
 
 ensure_tools
 
-if [[ -n "${EDGE_BIN:-}" ]]; then
-    [[ -x "$EDGE_BIN" ]] || die "EDGE_BIN=$EDGE_BIN is not an executable file"
-else
-    command -v swift >/dev/null 2>&1 || die "swift not found; install Swift 6 or set EDGE_BIN to a built edge"
-    scratch="$REPO_DIR/.build-bench"
-    log "building edge (release) in $scratch; a cold build takes several minutes"
-    (cd "$REPO_DIR" && swift build -c release --product edge --scratch-path "$scratch") \
-        >"$WORK_DIR/logs/build.log" 2>&1 || { show_log build; die "edge release build failed"; }
-    EDGE_BIN="$(cd "$REPO_DIR" && swift build -c release --scratch-path "$scratch" --show-bin-path)/edge"
-fi
-
-for port in "$ORIGIN_PORT" "$EDGE_PORT" "$NGINX_PORT" "$VARNISH_PORT"; do
-    if port_in_use "$port"; then
-        die "127.0.0.1:$port is already in use (another bench run, or a leftover server?)"
-    fi
-done
-
+ensure_edge_bin
+require_free_ports "$ORIGIN_PORT" "$EDGE_PORT" "$NGINX_PORT" "$VARNISH_PORT"
 # The demo content ships the bench objects; generate them if that checkout does not have them (right size).
-SITE_ROOT="$REPO_DIR/origin/site"
-if [[ "$(stat -c %s "$SITE_ROOT/bench/1k.txt" 2>/dev/null || true)" != "1024" \
-    || "$(stat -c %s "$SITE_ROOT/bench/100k.txt" 2>/dev/null || true)" != "102400" ]]; then
-    SITE_ROOT="$WORK_DIR/site"
-    mkdir -p "$SITE_ROOT/bench"
-    yes "edge bench fixture: the quick brown fox jumps over the lazy dog." | head -c 1024 >"$SITE_ROOT/bench/1k.txt"
-    yes "edge bench fixture: the quick brown fox jumps over the lazy dog." | head -c 102400 \
-        >"$SITE_ROOT/bench/100k.txt"
-    log "origin/site/bench is missing or the wrong size; serving generated fixtures from $SITE_ROOT"
-fi
+ensure_site_root
 
 RESULTS_DIR="${RESULTS_DIR:-$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$RESULTS_DIR/wrk"

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers for bench/run.sh: messages, numbers and waiting. Sourced, not run.
+# Shared helpers for bench/run.sh and bench/tiers/run.sh: messages, numbers and waiting. Sourced, not run.
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 
@@ -29,6 +29,18 @@ median() {
         }'
 }
 
+# The nearest-rank percentile $1 (0 < $1 <= 100) of the numbers on stdin (one a line); "nan" when there are none.
+percentile() {
+    sort -g | awk -v p="$1" '
+        { v[NR] = $1 }
+        END {
+            if (NR == 0) { print "nan"; exit }
+            rank = int(p / 100 * NR); if (rank < p / 100 * NR) rank++
+            if (rank < 1) rank = 1
+            print v[rank]
+        }'
+}
+
 # Converts a wrk latency such as "850.00us", "1.23ms" or "2.01s" to milliseconds; "nan" when it is not one.
 latency_ms() {
     awk -v text="$1" 'BEGIN {
@@ -51,6 +63,16 @@ ratio() {
 # True when something accepts connections on 127.0.0.1:$1.
 port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Fails unless every port given is free on 127.0.0.1.
+require_free_ports() {
+    local port
+    for port in "$@"; do
+        if port_in_use "$port"; then
+            die "127.0.0.1:$port is already in use (another bench run, or a leftover server?)"
+        fi
+    done
 }
 
 # Waits up to $2 seconds until $1 answers HTTP at all (any status); fails otherwise.

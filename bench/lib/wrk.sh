@@ -21,3 +21,8 @@ parse_wrk() {
     non2xx="$(awk '/^ *Non-2xx or 3xx responses:/ { print $NF }' "$file")"
     printf '%s %s %s %s %s\n' "${rps:-nan}" "$p50" "$p99" "${socket_errors:-0}" "${non2xx:-0}"
 }
+
+# Latency percentile $2 (50, 75, 90 or 99: the ones wrk --latency prints) from report $1, in ms; "nan" if absent.
+wrk_latency_ms() {
+    latency_ms "$(awk -v p="$2%" '$1 == p { print $2 }' "$1")"
+}
