@@ -174,6 +174,9 @@ extension ProxyEngine {
     /// Puts a variant in memory at once (the next request is a fast-path hit) and writes it to disk on the
     /// I/O pool, as the miss path stores bases.
     func storeVariantInBackground(_ variant: CachedObject) {
+        // The URL's Vary fields changed since the base was read (a new response replaced it): storing this
+        // variant would make the store drop the new base to make room for the old field list.
+        if let known = store.varyFields(forPrimaryKey: variant.primaryKey), known != variant.varyFields { return }
         if let coding = deliveryTemplate(for: variant).compression.variant?.coding {
             compression.metrics.variantStored(coding)
         }
