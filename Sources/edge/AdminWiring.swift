@@ -159,8 +159,7 @@ enum AdminWiring {
                                            localRole: nodeConfiguration.role.rawValue, backend: backend,
                                            peers: peers, logger: logger, now: wallClockSeconds)
         let router = AdminRouter(localName: nodeConfiguration.name, token: token, backend: backend,
-                                 coordinator: coordinator, peers: peers,
-                                 keyMaker: { ProxyEngine.primaryKey(forURL: $0) }, logger: logger,
+                                 coordinator: coordinator, peers: peers, logger: logger,
                                  now: wallClockSeconds)
         let server = AdminServer(host: listen.host, port: listen.port, router: router, group: group, logger: logger)
         node.engine.purgeMethod.set(purgeMethodHandler(coordinator: coordinator, admin: configuration.admin,

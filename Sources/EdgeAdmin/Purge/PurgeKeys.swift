@@ -6,7 +6,7 @@ import EdgeCache
 /// the node speaks plain HTTP (TLS ends in front of it), so `https://` and `http://` URLs name the same
 /// objects. A purge URL therefore goes through the same `CacheKey` rules with scheme `http`, its authority as
 /// the Host and its path and query as the target: `HTTPS://WWW.cdn.test:443/a/./b?x=1` becomes
-/// `http://www.cdn.test/a/b?x=1` (host lower-cased, default port and dot-segments removed, unreserved escapes
+/// `http://www.cdn.test/a/b?x=1` (host lower-cased, port and dot-segments removed, unreserved escapes
 /// decoded, query kept byte for byte). A prefix is normalised the same way, so `http://www.cdn.test` purges
 /// `http://www.cdn.test/` and everything under it, never `http://www.cdn.test.example/`.
 ///
@@ -17,18 +17,8 @@ public enum PurgeKeys {
 
     public static let standard: KeyMaker = { primaryKey(forURL: $0) }
 
-    /// `nil` for anything that is not an absolute http(s) URL with a host the cache could have keyed.
+    /// See `CacheKey.primaryKey(forURL:)`.
     public static func primaryKey(forURL url: String) -> String? {
-        guard let separator = url.range(of: "://") else { return nil }
-        let scheme = url[..<separator.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        let rest = url[separator.upperBound...]
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        var authority = String(rest[..<authorityEnd])
-        guard !authority.isEmpty else { return nil }
-        if scheme == "https", authority.hasSuffix(":443") { authority.removeLast(4) }
-        var target = String(rest[authorityEnd...])
-        if !target.hasPrefix("/") { target = "/" + target }
-        return CacheKey(scheme: "http", host: authority, target: target)?.primary
+        CacheKey.primaryKey(forURL: url)
     }
 }

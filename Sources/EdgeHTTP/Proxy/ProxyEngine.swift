@@ -103,18 +103,7 @@ public final class ProxyEngine: Sendable {
         return CacheKey(scheme: "http", host: Self.withoutPort(host), target: request.head.uri)
     }
 
-    /// `example.com:8080` → `example.com`, `[::1]:8080` → `[::1]`; anything else unchanged.
-    static func withoutPort(_ host: String) -> String {
-        let utf8 = host.utf8
-        guard let colon = utf8.lastIndex(of: UInt8(ascii: ":")) else { return host }
-        if let bracket = utf8.lastIndex(of: UInt8(ascii: "]")), bracket > colon { return host }
-        if utf8.first != UInt8(ascii: "["), utf8[..<colon].contains(UInt8(ascii: ":")) { return host }  // bare IPv6
-        let digits = utf8[utf8.index(after: colon)...]
-        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            return host
-        }
-        return String(host[..<colon])
-    }
+    static func withoutPort(_ host: String) -> String { CacheKey.hostWithoutPort(host) }
 
     /// The variant this request selects, from the Vary fields last stored for the URL.
     func variantKey(for key: CacheKey, request: ProxyRequest) -> String {

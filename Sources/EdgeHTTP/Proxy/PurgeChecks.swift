@@ -52,21 +52,6 @@ extension ProxyEngine {
 }
 
 extension ProxyEngine {
-    /// The primary cache key of an absolute `http(s)://host[:port]/path` URL, as this engine keys requests for
-    /// it (scheme folded to http, port left out): what purge and cache-lookup APIs take.
-    public static func primaryKey(forURL url: String) -> String? {
-        guard let separator = url.range(of: "://") else { return nil }
-        let scheme = url[..<separator.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        let rest = url[separator.upperBound...]
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        let authority = String(rest[..<authorityEnd])
-        guard !authority.isEmpty, !authority.contains("@") else { return nil }
-        var target = String(rest[authorityEnd...])
-        if target.isEmpty { target = "/" } else if target.hasPrefix("?") { target = "/" + target }
-        return CacheKey(scheme: "http", host: withoutPort(authority), target: target)?.primary
-    }
-
     /// A stored object's current age and remaining freshness under this node's policy (for status reports).
     public func ageAndTTL(of object: CachedObject, now: Double) -> (age: Double, ttl: Double) {
         let age = Freshness.currentAge(responseHeaders: object.headers, requestTime: object.requestTime,
