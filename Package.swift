@@ -132,6 +132,7 @@ let package = Package(
             "EdgeHTTP",
             "EdgeAdmin",
             "EdgeDNS",
+            "EdgeCompression",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -183,7 +184,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "EdgeHTTPTests", dependencies: [
-            "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeConfig", "EdgeUpstream", "edge",
+            "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeCompression", "EdgeConfig", "EdgeUpstream", "edge",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -8,15 +8,16 @@ extension ProxyEngine {
     /// a body, and stamps Age and Cache-Status.
     ///
     /// With `negotiate` (the default), a base that varies by coding is answered in the client's coding (a stored
-    /// variant, or coded while sent); `false` delivers `object` exactly as stored.
+    /// variant, or coded while sent); `false` delivers `object` exactly as stored. `knownTemplate` saves a caller
+    /// that already looked up the object's template a second lookup.
     func deliverStored(_ object: CachedObject, to request: ProxyRequest, age: Double, entry: CacheStatusEntry,
                        phase: CachePhase, tier: TierHit?, upstreamSeconds: Double? = nil,
-                       negotiate: Bool = true) -> ProxyResponse {
-        if negotiate, let coded = deliverCoded(object, to: request, age: age, entry: entry, phase: phase, tier: tier,
-                                               upstreamSeconds: upstreamSeconds) {
+                       negotiate: Bool = true, knownTemplate: DeliveryTemplate? = nil) -> ProxyResponse {
+        let template = knownTemplate ?? deliveryTemplate(for: object)
+        if negotiate, let coded = deliverCoded(object, template: template, to: request, age: age, entry: entry,
+                                               phase: phase, tier: tier, upstreamSeconds: upstreamSeconds) {
             return coded
         }
-        let template = deliveryTemplate(for: object)
         var headers = template.headers
         headers.add(name: "age", value: String(Int(max(0, age).rounded(.down))))
         headers.add(name: "cache-status", value: template.upstreamCacheStatus + entry.serialized())

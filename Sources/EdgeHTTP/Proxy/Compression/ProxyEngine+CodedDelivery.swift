@@ -35,8 +35,14 @@ extension ProxyEngine {
         guard representation.variesByCoding else { return .asStored }
         let headers = request.head.headers
         let preferences = compression.memo.preferences(for: headers)
+        // Range and no-transform can only turn a coded answer into the stored one: most requests (identity
+        // wanted, or the stored coding accepted) never need those fields looked at.
+        let wanted = CodedDelivery.select(for: representation, preferences: preferences, isRange: false,
+                                          noTransform: false)
+        guard wanted != .asStored else { return .asStored }
         let isRange = request.head.method == .GET && headers.contains(name: "range")
         let noTransform = headers.contains(name: "cache-control") && CacheControl(headers: headers).noTransform
+        guard isRange || noTransform else { return wanted }
         return CodedDelivery.select(for: representation, preferences: preferences, isRange: isRange,
                                     noTransform: noTransform)
     }
@@ -48,21 +54,21 @@ extension ProxyEngine {
     /// read the disk and compress; nothing here allocates beyond an identity hit except the variant's key.
     func deliverImmediately(_ base: CachedObject, to request: ProxyRequest, age: Double,
                             entry: CacheStatusEntry) -> ProxyResponse? {
-        let facts = deliveryTemplate(for: base).compression
-        switch codedDelivery(for: facts.representation, request: request) {
+        let template = deliveryTemplate(for: base)
+        switch codedDelivery(for: template.compression.representation, request: request) {
         case .asStored:
             return deliverStored(base, to: request, age: age, entry: entry, phase: .hit, tier: .memory,
-                                 negotiate: false)
+                                 negotiate: false, knownTemplate: template)
         case .decode:
             return nil
         case .encode(let coding):
             let key = CodedVariants.variantKey(base: base.variantKey, coding: coding)
             guard let variant = store.lookupInMemory(primaryKey: base.primaryKey, variantKey: key) else { return nil }
-            let variantFacts = deliveryTemplate(for: variant).compression
-            guard let stamp = variantFacts.variant, stamp.coding == coding, stamp.isMade(from: base),
+            let variantTemplate = deliveryTemplate(for: variant)
+            guard let stamp = variantTemplate.compression.variant, stamp.coding == coding, stamp.isMade(from: base),
                   stamp.hasHeaders(of: base) else { return nil }
-            return deliverVariant(variant, facts: variantFacts, base: base, to: request, age: age, entry: entry,
-                                  phase: .hit, tier: .memory, upstreamSeconds: nil)
+            return deliverVariant(variant, template: variantTemplate, base: base, to: request, age: age,
+                                  entry: entry, phase: .hit, tier: .memory, upstreamSeconds: nil)
         }
     }
 
@@ -70,39 +76,43 @@ extension ProxyEngine {
     /// (whole, with a Content-Length, shared by concurrent requests; or streamed for large bases).
     func deliverNegotiated(_ base: CachedObject, to request: ProxyRequest, age: Double, entry: CacheStatusEntry,
                            phase: CachePhase, tier: TierHit?) async -> ProxyResponse {
-        let facts = deliveryTemplate(for: base).compression
-        guard facts.variant == nil,
-              case .encode(let coding) = codedDelivery(for: facts.representation, request: request) else {
-            return deliverStored(base, to: request, age: age, entry: entry, phase: phase, tier: tier)
+        let template = deliveryTemplate(for: base)
+        guard template.compression.variant == nil,
+              case .encode(let coding) = codedDelivery(for: template.compression.representation, request: request)
+        else {
+            return deliverStored(base, to: request, age: age, entry: entry, phase: phase, tier: tier,
+                                 knownTemplate: template)
         }
         if let variant = await storedVariant(of: base, coding: coding) {
-            return deliverVariant(variant, facts: deliveryTemplate(for: variant).compression, base: base,
-                                  to: request, age: age, entry: entry, phase: phase, tier: tier, upstreamSeconds: nil)
+            return deliverVariant(variant, template: deliveryTemplate(for: variant), base: base, to: request,
+                                  age: age, entry: entry, phase: phase, tier: tier, upstreamSeconds: nil)
         }
         if base.body.readableBytes > CompressionRuntime.wholeBodyLimit {
             return streamedResponse(base, delivery: .encode(coding), to: request, age: age, entry: entry,
                                     phase: phase, tier: tier, upstreamSeconds: nil)
         }
         if let variant = await buildVariant(of: base, coding: coding) {
-            return deliverVariant(variant, facts: deliveryTemplate(for: variant).compression, base: base,
-                                  to: request, age: age, entry: entry, phase: phase, tier: tier, upstreamSeconds: nil)
+            return deliverVariant(variant, template: deliveryTemplate(for: variant), base: base, to: request,
+                                  age: age, entry: entry, phase: phase, tier: tier, upstreamSeconds: nil)
         }
         // Compression failed (logged): identity is always acceptable.
-        return deliverStored(base, to: request, age: age, entry: entry, phase: phase, tier: tier, negotiate: false)
+        return deliverStored(base, to: request, age: age, entry: entry, phase: phase, tier: tier, negotiate: false,
+                             knownTemplate: template)
     }
 
     /// `deliverStored`'s negotiation, for callers that cannot wait (revalidations, stale-if-error): a variant in
     /// memory, else the base coded while it is sent. `nil` when the base is delivered as stored.
-    func deliverCoded(_ base: CachedObject, to request: ProxyRequest, age: Double, entry: CacheStatusEntry,
-                      phase: CachePhase, tier: TierHit?, upstreamSeconds: Double?) -> ProxyResponse? {
-        let facts = deliveryTemplate(for: base).compression
-        guard facts.variant == nil else { return nil }
+    func deliverCoded(_ base: CachedObject, template: DeliveryTemplate, to request: ProxyRequest, age: Double,
+                      entry: CacheStatusEntry, phase: CachePhase, tier: TierHit?,
+                      upstreamSeconds: Double?) -> ProxyResponse? {
+        let facts = template.compression
+        guard facts.variant == nil, facts.representation.variesByCoding else { return nil }
         let delivery = codedDelivery(for: facts.representation, request: request)
         if case .encode(let coding) = delivery,
            let found = store.lookupInMemory(primaryKey: base.primaryKey,
                                             variantKey: CodedVariants.variantKey(base: base.variantKey, coding: coding)),
            let variant = usableVariant(found, coding: coding, base: base) {
-            return deliverVariant(variant, facts: deliveryTemplate(for: variant).compression, base: base, to: request,
+            return deliverVariant(variant, template: deliveryTemplate(for: variant), base: base, to: request,
                                   age: age, entry: entry, phase: phase, tier: tier, upstreamSeconds: upstreamSeconds)
         }
         guard delivery != .asStored else { return nil }
@@ -114,10 +124,10 @@ extension ProxyEngine {
 
     /// A stored variant is a plain stored object: delivered as it is, with the base's age and Cache-Status.
     /// Its hit is counted for hot recompression.
-    private func deliverVariant(_ variant: CachedObject, facts: CompressionFacts, base: CachedObject,
+    private func deliverVariant(_ variant: CachedObject, template: DeliveryTemplate, base: CachedObject,
                                 to request: ProxyRequest, age: Double, entry: CacheStatusEntry, phase: CachePhase,
                                 tier: TierHit?, upstreamSeconds: Double?) -> ProxyResponse {
-        if let hits = facts.hits, let stamp = facts.variant {
+        if let hits = template.compression.hits, let stamp = template.compression.variant {
             let count = hits.record()
             if stamp.coding == .brotli,
                compression.settings.hotRecompression.shouldRecompress(hits: count, currentQuality: stamp.level),
@@ -126,7 +136,7 @@ extension ProxyEngine {
             }
         }
         return deliverStored(variant, to: request, age: age, entry: entry, phase: phase, tier: tier,
-                             upstreamSeconds: upstreamSeconds, negotiate: false)
+                             upstreamSeconds: upstreamSeconds, negotiate: false, knownTemplate: template)
     }
 
     /// `found` if it was made from `base`'s body; with its head re-derived (and stored again in the background)
