@@ -1,3 +1,4 @@
+import EdgeCache
 import EdgeCore
 import NIOHTTP1
 
@@ -30,6 +31,12 @@ enum ForwardingHeaders {
         if forCacheFill {
             for name in ["if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range", "range"] {
                 headers.remove(name: name)
+            }
+            // Ask for exactly the coding the cache key records (br, gzip or identity), so what is stored under
+            // a key is always in the coding that key says, and a deflate or zstd body never enters the cache.
+            if headers.contains(name: "accept-encoding"),
+               let coding = Vary.preferredCoding(acceptEncoding: headers["accept-encoding"]) {
+                headers.replaceOrAdd(name: "accept-encoding", value: coding)
             }
         }
         if let hostOverride { headers.replaceOrAdd(name: "host", value: hostOverride) }

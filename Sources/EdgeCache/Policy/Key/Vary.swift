@@ -41,9 +41,44 @@ public enum Vary {
         let members = FieldList.members(of: lines).map { collapseWhitespace($0) }
         if name == "accept-encoding" {
             let codings = members.map { $0.filter { $0 != " " }.lowercased() }
-            return Array(Set(codings)).sorted().joined(separator: ", ")
+            return preferredCoding(codings) ?? Array(Set(codings)).sorted().joined(separator: ", ")
         }
         return members.joined(separator: ", ")
+    }
+
+    /// The coding a CDN tier picks for this Accept-Encoding (highest q; ties prefer br, then gzip, then
+    /// identity); codings no tier serves (deflate, zstd, …) are ignored. Clients that differ only in how they
+    /// spell the same preference share one stored variant, as Varnish normalises the header. Cache fills send
+    /// upstream only this coding (`ForwardingHeaders`), so a stored body is never in a coding the key does not
+    /// say. `nil` for a malformed q-value (the raw list is the key then).
+    public static func preferredCoding(acceptEncoding lines: [String]) -> String? {
+        preferredCoding(FieldList.members(of: lines).map { collapseWhitespace($0).filter { $0 != " " }.lowercased() })
+    }
+
+    static func preferredCoding(_ members: [String]) -> String? {
+        var weights: [String: Double] = [:]
+        for member in members where !member.isEmpty {
+            let parts = member.split(separator: ";")
+            guard var token = parts.first.map(String.init) else { continue }
+            if token == "x-gzip" { token = "gzip" }
+            guard ["br", "gzip", "identity", "*"].contains(token) else { continue }
+            var q = 1.0
+            for parameter in parts.dropFirst() where parameter.hasPrefix("q=") {
+                guard let value = Double(parameter.dropFirst(2)), (0...1).contains(value) else { return nil }
+                q = value
+            }
+            if weights[token] == nil { weights[token] = q }
+        }
+        func weight(_ coding: String) -> Double {
+            if let q = weights[coding] { return q }
+            if let star = weights["*"] { return star }
+            return coding == "identity" ? 0.001 : 0  // identity stays acceptable unless refused
+        }
+        var best = "identity"
+        for coding in ["gzip", "br"] where weight(coding) > 0 && weight(coding) >= weight(best) {
+            best = coding
+        }
+        return best
     }
 
     private static func collapseWhitespace(_ text: Substring) -> String {
