@@ -20,10 +20,18 @@ struct DNSRoutingTests {
         init() throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-dns-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            httpPorts = names.map { _ in freePort() }
-            gossipPorts = names.map { _ in freePort() }
-            metricsPorts = names.map { _ in freePort() }
-            dnsPort = freePort()
+            // Ten listeners in three processes: every port distinct, UDP ones free for UDP too.
+            var taken = Set<Int>()
+            func unique(_ pick: () -> Int) -> Int {
+                var port = pick()
+                while taken.contains(port) { port = pick() }
+                taken.insert(port)
+                return port
+            }
+            httpPorts = names.map { _ in unique(freePort) }
+            gossipPorts = names.map { _ in unique(freeTCPAndUDPPort) }
+            metricsPorts = names.map { _ in unique(freePort) }
+            dnsPort = unique(freeTCPAndUDPPort)
             try config().write(to: directory.appendingPathComponent("edge.conf"), atomically: true, encoding: .utf8)
         }
 
@@ -84,9 +92,15 @@ struct DNSRoutingTests {
 
         func start(_ name: String) async throws {
             guard let index = names.firstIndex(of: name) else { return }
-            processes[name] = try EdgeProcess.start(["run", "--config", "edge.conf", "--node", name], in: directory,
-                                                    logName: "\(name)-\(UUID().uuidString.prefix(4))")
-            try await EdgeProcess.waitForListener(port: httpPorts[index])
+            let process = try EdgeProcess.start(["run", "--config", "edge.conf", "--node", name], in: directory,
+                                                logName: "\(name)-\(UUID().uuidString.prefix(4))")
+            processes[name] = process
+            do {
+                try await EdgeProcess.waitForListener(port: httpPorts[index])
+            } catch {
+                Issue.record("\(name) did not start; its output:\n\(process.log)")
+                throw error
+            }
         }
 
         func stop() async {

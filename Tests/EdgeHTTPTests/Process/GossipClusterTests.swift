@@ -27,7 +27,7 @@ struct GossipClusterTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             httpPorts = names.map { _ in freePort() }
             metricsPorts = names.map { _ in freePort() }
-            gossipPorts = names.map { _ in freePort() }
+            gossipPorts = names.map { _ in freeTCPAndUDPPort() }
             client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
             try config(key: "the-right-cluster-key").write(to: directory.appendingPathComponent("edge.conf"),
                                                             atomically: true, encoding: .utf8)

@@ -87,3 +87,24 @@ func freePort() -> Int {
     }
     return Int(UInt16(bigEndian: bound.sin_port))
 }
+
+/// A port free for both TCP and UDP on 127.0.0.1 (for listeners that bind both, like DNS, or UDP only, like
+/// gossip): `freePort()` checks TCP only, and a UDP socket may already hold the same number.
+func freeTCPAndUDPPort() -> Int {
+    for _ in 0..<50 {
+        let port = freePort()
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if bound == 0 { return port }
+    }
+    return freePort()
+}
