@@ -52,6 +52,12 @@ public final class TieredStore: Sendable {
         memory.get(CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey))
     }
 
+    /// Whether the disk index lists the object: no I/O, so a caller can skip a trip to the I/O pool for what the
+    /// disk does not have (every true miss).
+    public func diskIndexContains(primaryKey: String, variantKey: String) -> Bool {
+        disk?.contains(CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)) ?? false
+    }
+
     /// Memory, then disk, promoting a disk hit to memory when it fits there. Blocking.
     public func lookup(primaryKey: String, variantKey: String) -> (CachedObject, TierHit)? {
         let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)

@@ -53,7 +53,7 @@ extension ProxyEngine {
         return await fetch(key: key, variant: variant, request: request, stale: nil, coalesce: !authorized)
     }
 
-    /// Memory first, then disk on the I/O pool (promoting the object to memory).
+    /// Memory first, then disk on the I/O pool (promoting the object to memory) when the disk index lists it.
     /// A hard-purged object still stored (its removal raced the lookup) counts as absent and is removed.
     func lookup(primaryKey: String, variantKey: String) async -> (CachedObject, TierHit)? {
         if let object = store.lookupInMemory(primaryKey: primaryKey, variantKey: variantKey) {
@@ -63,7 +63,8 @@ extension ProxyEngine {
             }
             return (object, .memory)
         }
-        guard store.disk != nil else { return nil }
+        // Only what the disk index lists is worth a trip to the I/O pool (a true miss stays on the event loop).
+        guard store.diskIndexContains(primaryKey: primaryKey, variantKey: variantKey) else { return nil }
         let store = self.store
         do {
             guard let found = try await ioPool.runIfActive({

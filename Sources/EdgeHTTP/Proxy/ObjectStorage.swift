@@ -8,9 +8,12 @@ extension ProxyEngine {
     ///
     /// The pump belongs to the fetch, not to any one client: a client that disconnects does not stop the object
     /// from being stored for the next ones (as Varnish's fetch thread outlives the client that caused it).
+    ///
+    /// It runs on `executor` when given: the leading client's event loop, where the upstream connection is too.
     func startPump(_ upstreamBody: UpstreamBody, into body: SharedBody, head: FetchedHead, primaryKey: String,
-                   tags: [String], lock: (key: String, fetch: InflightFetch<FetchedHead>)?) {
-        Task {
+                   tags: [String], lock: (key: String, fetch: InflightFetch<FetchedHead>)?,
+                   executor: (any TaskExecutor)?) {
+        Task(executorPreference: executor) { [self] in
             var released = false
             func release() {
                 guard let lock, !released else { return }

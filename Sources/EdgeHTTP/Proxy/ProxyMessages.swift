@@ -11,12 +11,17 @@ public struct ProxyRequest: Sendable {
     public var clientAddress: String
     /// When the request head was complete, seconds since the epoch.
     public var receivedAt: Double
+    /// Where the client connection runs its tasks (its event loop), so work done for this request in other tasks,
+    /// such as reading the upstream body into the cache, can stay on the same thread. `nil`: the global pool.
+    public var executor: (any TaskExecutor)?
 
-    public init(head: HTTPRequestHead, body: ByteBuffer? = nil, clientAddress: String, receivedAt: Double) {
+    public init(head: HTTPRequestHead, body: ByteBuffer? = nil, clientAddress: String, receivedAt: Double,
+                executor: (any TaskExecutor)? = nil) {
         self.head = head
         self.body = body
         self.clientAddress = clientAddress
         self.receivedAt = receivedAt
+        self.executor = executor
     }
 
     public var isHead: Bool { head.method == .HEAD }

@@ -170,7 +170,7 @@ extension ProxyEngine {
             // The lock is released by the pump once the object is stored, so later requests find it in the cache.
             finished = true
             startPump(upstreamResponse.body, into: body, head: head, primaryKey: key.primary,
-                      tags: PurgeTags.from(instructions.headers), lock: lock)
+                      tags: PurgeTags.from(instructions.headers), lock: lock, executor: request.executor)
             entry.stored = true
             entry.ttl = Int(instructions.freshnessLifetime - age)
             responseHeaders.replaceOrAdd(name: "age", value: String(Int(age)))

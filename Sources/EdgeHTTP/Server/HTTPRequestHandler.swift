@@ -112,19 +112,51 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         let engine = self.engine
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let keepAlive = request.head.isKeepAlive
-        Task {
+        var request = request
+        request.executor = executor(for: context.eventLoop)
+        Task(executorPreference: request.executor) { [request] in
             let response = await engine.respond(to: request)
+            // The end of the response and the handler's return to idle happen in one event-loop turn: once `.end`
+            // is on the wire the client may send its next request at once, and a read slipping in between would
+            // be clobbered by the late bookkeeping (the request lost, the connection left to time out).
+            @Sendable func finish(succeeded: Bool, bytes: Int) {
+                let (handler, context) = loopBound.value
+                if succeeded {
+                    let written = context.eventLoop.makePromise(of: Void.self)
+                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: written)
+                    handler.completed(request: request, response: response, bytes: bytes, keepAlive: keepAlive,
+                                      context: context, written: written.futureResult)
+                } else {
+                    // The body broke off midway (client gone or upstream failed): the only honest signal left
+                    // is closing the connection.
+                    handler.observer.responded(request: request, response: response, bytes: bytes)
+                    context.close(promise: nil)
+                }
+            }
+            @Sendable func onLoop(_ work: @escaping @Sendable () -> Void) {
+                if channel.eventLoop.inEventLoop { work() } else { channel.eventLoop.execute(work) }
+            }
+
+            switch response.body {
+            case .empty, .buffer:
+                // Complete already (an error, a revalidated or disk hit): written in one turn, like a memory hit.
+                onLoop {
+                    let (handler, context) = loopBound.value
+                    handler.writeImmediately(response, for: request, context: context)
+                }
+                return
+            case .shared, .upstream, .coded:
+                break
+            }
             let head = ResponseHeadBuilder.head(response, request: request, keepAlive: keepAlive)
             var bytes = 0
             var succeeded = true
             do {
-                try await channel.writeAndFlush(HTTPServerResponsePart.head(head))
+                // The head goes out with the first body chunk's flush.
+                channel.write(HTTPServerResponsePart.head(head), promise: nil)
                 switch response.body {
-                case .empty:
+                case .empty, .buffer:
                     break
-                case .buffer(let buffer):
-                    bytes = buffer.readableBytes
-                    try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)))
                 case .shared(let reader):
                     for try await chunk in reader {
                         bytes += chunk.readableBytes
@@ -146,24 +178,18 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             }
             let finalBytes = bytes
             let ok = succeeded
-            // The end of the response and the handler's return to idle happen in one event-loop turn: once `.end`
-            // is on the wire the client may send its next request at once, and a read slipping in between would
-            // be clobbered by the late bookkeeping (the request lost, the connection left to time out).
-            channel.eventLoop.execute {
-                let (handler, context) = loopBound.value
-                if ok {
-                    let written = context.eventLoop.makePromise(of: Void.self)
-                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: written)
-                    handler.completed(request: request, response: response, bytes: finalBytes, keepAlive: keepAlive,
-                                      context: context, written: written.futureResult)
-                } else {
-                    // The body broke off midway (client gone or upstream failed): the only honest signal left
-                    // is closing the connection.
-                    handler.observer.responded(request: request, response: response, bytes: finalBytes)
-                    context.close(promise: nil)
-                }
-            }
+            onLoop { finish(succeeded: ok, bytes: finalBytes) }
         }
+    }
+
+    /// The connection's executor, made once: every task of this connection prefers its event loop.
+    private var loopExecutor: EventLoopTaskExecutor?
+
+    private func executor(for eventLoop: any EventLoop) -> EventLoopTaskExecutor {
+        if let loopExecutor { return loopExecutor }
+        let made = EventLoopTaskExecutor(eventLoop)
+        loopExecutor = made
+        return made
     }
 
     private func completed(request: ProxyRequest, response: ProxyResponse, bytes: Int, keepAlive: Bool,

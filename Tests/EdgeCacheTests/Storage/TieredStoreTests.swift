@@ -59,6 +59,23 @@ struct TieredStoreTests {
         #expect(found.bodyBytes == a.bodyBytes)
     }
 
+    /// What lets a true miss skip the trip to the I/O pool: the disk index answers without touching a file.
+    @Test func theDiskIndexSaysWhatIsWorthReadingFromDisk() throws {
+        let directory = try TemporaryDirectory()
+        let store = try makeStore(directory)
+        let a = object("a", variant: "br", vary: ["accept-encoding"])
+        #expect(store.diskIndexContains(primaryKey: a.primaryKey, variantKey: "br") == false)
+        store.store(a)
+        #expect(store.diskIndexContains(primaryKey: a.primaryKey, variantKey: "br"))
+        #expect(store.diskIndexContains(primaryKey: a.primaryKey, variantKey: "gzip") == false)
+        store.remove(primaryKey: a.primaryKey)
+        #expect(store.diskIndexContains(primaryKey: a.primaryKey, variantKey: "br") == false)
+        let memoryOnly = TieredStore(memory: MemoryTier(capacityBytes: Self.memoryCapacity,
+                                                        maxObjectBytes: Self.memoryCapacity), disk: nil)
+        memoryOnly.store(a)
+        #expect(memoryOnly.diskIndexContains(primaryKey: a.primaryKey, variantKey: "br") == false)
+    }
+
     @Test func diskHitIsPromotedAndKeepsItsFile() throws {
         let directory = try TemporaryDirectory()
         let store = try makeStore(directory)
