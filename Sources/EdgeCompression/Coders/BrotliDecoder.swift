@@ -8,11 +8,12 @@ import NIOCore
 public final class BrotliDecoder: StreamingDecoder {
     public let coding = ContentCoding.brotli
     /// The cap on total decoded bytes, or `nil` for none.
-    public let maxOutputBytes: Int?
-    public private(set) var outputByteCount = 0
+    public var maxOutputBytes: Int? { cap.limit }
+    public var outputByteCount: Int { cap.produced }
+    private var cap: OutputCap
     private let state: OpaquePointer
     private let pump: OutputPump
-    private var lifecycle = CoderState.open
+    private var lifecycle = CoderLifecycle()
     private var streamEnded = false
     private var sawInput = false
 
@@ -24,14 +25,12 @@ public final class BrotliDecoder: StreamingDecoder {
         outputChunkSize: Int = 64 * 1024,
         allocator: ByteBufferAllocator = ByteBufferAllocator()
     ) throws {
-        if let maxOutputBytes, maxOutputBytes < 0 {
-            throw CompressionError.invalidParameter("maximum output must be >= 0, got \(maxOutputBytes)")
-        }
+        let cap = try OutputCap(maxOutputBytes)
         let pump = try OutputPump(chunkSize: outputChunkSize, allocator: allocator)
         guard let state = BrotliDecoderCreateInstance(nil, nil, nil) else {
             throw CompressionError.outOfMemory(.brotli)
         }
-        self.maxOutputBytes = maxOutputBytes
+        self.cap = cap
         self.state = state
         self.pump = pump
     }
@@ -41,38 +40,20 @@ public final class BrotliDecoder: StreamingDecoder {
     }
 
     public func process(_ input: ByteBuffer, emit: (ByteBuffer) throws -> Void) throws {
-        switch lifecycle {
-        case .open: break
-        case .finished: throw CompressionError.alreadyFinished
-        case .failed: throw CompressionError.streamFailed
-        }
-        guard input.readableBytes > 0 else { return }
-        sawInput = true
-        guard !streamEnded else {
-            lifecycle = .failed
-            throw CompressionError.trailingData(.brotli)
-        }
-        do {
+        try lifecycle.process {
+            guard input.readableBytes > 0 else { return }
+            sawInput = true
+            guard !streamEnded else { throw CompressionError.trailingData(.brotli) }
             try decode(input, emit: emit)
-        } catch {
-            lifecycle = .failed
-            throw error
         }
     }
 
     public func finish(emit: (ByteBuffer) throws -> Void) throws {
-        switch lifecycle {
-        case .open: break
-        case .finished: return
-        case .failed: throw CompressionError.streamFailed
+        try lifecycle.finish {
+            // An empty body is accepted as empty content: origins send `Content-Encoding: br` on empty
+            // responses, and failing them would turn a harmless quirk into an error page.
+            guard streamEnded || !sawInput else { throw CompressionError.truncatedInput(.brotli) }
         }
-        // An empty body is accepted as empty content: origins send `Content-Encoding: br` on empty
-        // responses, and failing them would turn a harmless quirk into an error page.
-        guard streamEnded || !sawInput else {
-            lifecycle = .failed
-            throw CompressionError.truncatedInput(.brotli)
-        }
-        lifecycle = .finished
     }
 
     private func decode(_ input: ByteBuffer, emit: (ByteBuffer) throws -> Void) throws {
@@ -81,18 +62,14 @@ public final class BrotliDecoder: StreamingDecoder {
             var availableIn = count
             var nextIn: UnsafePointer<UInt8>? = base
             try pump.run(expectedOutput: count * 4 + 256, emit: emit) { space in
-                // One byte past the cap is enough to know the cap is exceeded, and no more is produced.
-                let usable = maxOutputBytes.map { min(space.count, $0 - outputByteCount + 1) } ?? space.count
+                let usable = cap.usable(space.count)
                 var availableOut = usable
                 var nextOut = space.baseAddress?.assumingMemoryBound(to: UInt8.self)
                 let result = BrotliDecoderDecompressStream(
                     state, &availableIn, &nextIn, &availableOut, &nextOut, nil
                 )
                 let written = usable - availableOut
-                outputByteCount += written
-                if let maxOutputBytes, outputByteCount > maxOutputBytes {
-                    throw CompressionError.outputLimitExceeded(limit: maxOutputBytes)
-                }
+                try cap.record(written)
                 switch result {
                 case BROTLI_DECODER_RESULT_SUCCESS:
                     streamEnded = true

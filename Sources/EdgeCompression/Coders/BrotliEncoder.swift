@@ -19,7 +19,7 @@ public final class BrotliEncoder: StreamingEncoder {
     public let window: Int
     private let state: OpaquePointer
     private let pump: OutputPump
-    private var lifecycle = CoderState.open
+    private var lifecycle = CoderLifecycle()
 
     /// - Parameters:
     ///   - quality: 0 (fastest) ... 11 (smallest; ~10-50x slower, for background recompression).
@@ -79,22 +79,12 @@ public final class BrotliEncoder: StreamingEncoder {
     }
 
     public func process(_ input: ByteBuffer, flush: Bool, emit: (ByteBuffer) throws -> Void) throws {
-        switch lifecycle {
-        case .open: break
-        case .finished: throw CompressionError.alreadyFinished
-        case .failed: throw CompressionError.streamFailed
-        }
-        try run(input, operation: flush ? BROTLI_OPERATION_FLUSH : BROTLI_OPERATION_PROCESS, emit: emit)
+        let operation = flush ? BROTLI_OPERATION_FLUSH : BROTLI_OPERATION_PROCESS
+        try lifecycle.process { try run(input, operation: operation, emit: emit) }
     }
 
     public func finish(emit: (ByteBuffer) throws -> Void) throws {
-        switch lifecycle {
-        case .open: break
-        case .finished: return
-        case .failed: throw CompressionError.streamFailed
-        }
-        try run(ByteBuffer(), operation: BROTLI_OPERATION_FINISH, emit: emit)
-        lifecycle = .finished
+        try lifecycle.finish { try run(ByteBuffer(), operation: BROTLI_OPERATION_FINISH, emit: emit) }
     }
 
     private func run(
@@ -103,27 +93,22 @@ public final class BrotliEncoder: StreamingEncoder {
         emit: (ByteBuffer) throws -> Void
     ) throws {
         let state = self.state
-        do {
-            try withInputBytes(input) { base, count in
-                var availableIn = count
-                var nextIn: UnsafePointer<UInt8>? = base
-                try pump.run(expectedOutput: count / 2 + 128, emit: emit) { space in
-                    var availableOut = space.count
-                    var nextOut = space.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                    guard BrotliEncoderCompressStream(
-                        state, operation, &availableIn, &nextIn, &availableOut, &nextOut, nil
-                    ) == BROTLI_TRUE else {
-                        throw CompressionError.internalError(.brotli, detail: "BrotliEncoderCompressStream failed")
-                    }
-                    let done = operation == BROTLI_OPERATION_FINISH
-                        ? BrotliEncoderIsFinished(state) == BROTLI_TRUE
-                        : availableIn == 0 && BrotliEncoderHasMoreOutput(state) == BROTLI_FALSE
-                    return (space.count - availableOut, done)
+        try withInputBytes(input) { base, count in
+            var availableIn = count
+            var nextIn: UnsafePointer<UInt8>? = base
+            try pump.run(expectedOutput: count / 2 + 128, emit: emit) { space in
+                var availableOut = space.count
+                var nextOut = space.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                guard BrotliEncoderCompressStream(
+                    state, operation, &availableIn, &nextIn, &availableOut, &nextOut, nil
+                ) == BROTLI_TRUE else {
+                    throw CompressionError.internalError(.brotli, detail: "BrotliEncoderCompressStream failed")
                 }
+                let done = operation == BROTLI_OPERATION_FINISH
+                    ? BrotliEncoderIsFinished(state) == BROTLI_TRUE
+                    : availableIn == 0 && BrotliEncoderHasMoreOutput(state) == BROTLI_FALSE
+                return (space.count - availableOut, done)
             }
-        } catch {
-            lifecycle = .failed
-            throw error
         }
     }
 }

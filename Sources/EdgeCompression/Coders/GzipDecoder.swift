@@ -10,11 +10,12 @@ import NIOCore
 public final class GzipDecoder: StreamingDecoder {
     public let coding = ContentCoding.gzip
     /// The cap on total decoded bytes, or `nil` for none.
-    public let maxOutputBytes: Int?
-    public private(set) var outputByteCount = 0
+    public var maxOutputBytes: Int? { cap.limit }
+    public var outputByteCount: Int { cap.produced }
+    private var cap: OutputCap
     private let stream: ZlibStream
     private let pump: OutputPump
-    private var lifecycle = CoderState.open
+    private var lifecycle = CoderLifecycle()
     /// True between the end of a member and the first byte of the next one.
     private var memberEnded = false
     private var sawInput = false
@@ -27,42 +28,24 @@ public final class GzipDecoder: StreamingDecoder {
         outputChunkSize: Int = 64 * 1024,
         allocator: ByteBufferAllocator = ByteBufferAllocator()
     ) throws {
-        if let maxOutputBytes, maxOutputBytes < 0 {
-            throw CompressionError.invalidParameter("maximum output must be >= 0, got \(maxOutputBytes)")
-        }
+        self.cap = try OutputCap(maxOutputBytes)
         self.pump = try OutputPump(chunkSize: outputChunkSize, allocator: allocator)
         self.stream = try ZlibStream.inflating()
-        self.maxOutputBytes = maxOutputBytes
     }
 
     public func process(_ input: ByteBuffer, emit: (ByteBuffer) throws -> Void) throws {
-        switch lifecycle {
-        case .open: break
-        case .finished: throw CompressionError.alreadyFinished
-        case .failed: throw CompressionError.streamFailed
-        }
-        guard input.readableBytes > 0 else { return }
-        sawInput = true
-        do {
+        try lifecycle.process {
+            guard input.readableBytes > 0 else { return }
+            sawInput = true
             try decode(input, emit: emit)
-        } catch {
-            lifecycle = .failed
-            throw error
         }
     }
 
     public func finish(emit: (ByteBuffer) throws -> Void) throws {
-        switch lifecycle {
-        case .open: break
-        case .finished: return
-        case .failed: throw CompressionError.streamFailed
+        try lifecycle.finish {
+            // An empty body is accepted as empty content (see BrotliDecoder.finish).
+            guard memberEnded || !sawInput else { throw CompressionError.truncatedInput(.gzip) }
         }
-        // An empty body is accepted as empty content (see BrotliDecoder.finish).
-        guard memberEnded || !sawInput else {
-            lifecycle = .failed
-            throw CompressionError.truncatedInput(.gzip)
-        }
-        lifecycle = .finished
     }
 
     private func decode(_ input: ByteBuffer, emit: (ByteBuffer) throws -> Void) throws {
@@ -85,16 +68,12 @@ public final class GzipDecoder: StreamingDecoder {
                     }
                     memberEnded = false
                 }
-                // One byte past the cap is enough to know the cap is exceeded, and no more is produced.
-                let usable = maxOutputBytes.map { min(space.count, $0 - outputByteCount + 1) } ?? space.count
+                let usable = cap.usable(space.count)
                 z.pointee.next_out = space.baseAddress?.assumingMemoryBound(to: UInt8.self)
                 z.pointee.avail_out = UInt32(truncatingIfNeeded: usable)
                 let result = inflate(z, Z_NO_FLUSH)
                 let written = usable - Int(z.pointee.avail_out)
-                outputByteCount += written
-                if let maxOutputBytes, outputByteCount > maxOutputBytes {
-                    throw CompressionError.outputLimitExceeded(limit: maxOutputBytes)
-                }
+                try cap.record(written)
                 switch result {
                 case Z_STREAM_END:
                     memberEnded = true

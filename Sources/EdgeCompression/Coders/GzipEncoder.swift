@@ -14,7 +14,7 @@ public final class GzipEncoder: StreamingEncoder {
     public let level: Int
     private let stream: ZlibStream
     private let pump: OutputPump
-    private var lifecycle = CoderState.open
+    private var lifecycle = CoderLifecycle()
 
     /// - Parameters:
     ///   - level: 1 (fastest) ... 9 (smallest).
@@ -33,60 +33,44 @@ public final class GzipEncoder: StreamingEncoder {
     }
 
     public func process(_ input: ByteBuffer, flush: Bool, emit: (ByteBuffer) throws -> Void) throws {
-        switch lifecycle {
-        case .open: break
-        case .finished: throw CompressionError.alreadyFinished
-        case .failed: throw CompressionError.streamFailed
-        }
-        try run(input, mode: flush ? Z_SYNC_FLUSH : Z_NO_FLUSH, emit: emit)
+        try lifecycle.process { try run(input, mode: flush ? Z_SYNC_FLUSH : Z_NO_FLUSH, emit: emit) }
     }
 
     public func finish(emit: (ByteBuffer) throws -> Void) throws {
-        switch lifecycle {
-        case .open: break
-        case .finished: return
-        case .failed: throw CompressionError.streamFailed
-        }
-        try run(ByteBuffer(), mode: Z_FINISH, emit: emit)
-        lifecycle = .finished
+        try lifecycle.finish { try run(ByteBuffer(), mode: Z_FINISH, emit: emit) }
     }
 
     private func run(_ input: ByteBuffer, mode: Int32, emit: (ByteBuffer) throws -> Void) throws {
         let z = stream.pointer
-        do {
-            try withInputBytes(input) { base, count in
-                // ByteBuffer is limited to UInt32 capacity, so a readable region always fits avail_in.
-                z.pointee.next_in = UnsafeMutablePointer(mutating: base)
-                z.pointee.avail_in = UInt32(truncatingIfNeeded: count)
-                defer {
-                    z.pointee.next_in = nil
-                    z.pointee.next_out = nil
-                }
-                try pump.run(expectedOutput: count / 2 + 128, emit: emit) { space in
-                    z.pointee.next_out = space.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                    z.pointee.avail_out = UInt32(truncatingIfNeeded: space.count)
-                    let result = deflate(z, mode)
-                    let written = space.count - Int(z.pointee.avail_out)
-                    switch result {
-                    case Z_STREAM_END:
-                        return (written, true)
-                    case Z_OK:
-                        // Finishing goes on until Z_STREAM_END; otherwise done once all input is taken and
-                        // the output was not filled (a full output may mean more is pending).
-                        if mode == Z_FINISH { return (written, false) }
-                        return (written, z.pointee.avail_in == 0 && z.pointee.avail_out > 0)
-                    case Z_BUF_ERROR where z.pointee.avail_in == 0 && mode != Z_FINISH:
-                        return (written, true)  // nothing left to do: zlib's "no progress possible"
-                    default:
-                        throw CompressionError.internalError(
-                            .gzip, detail: "deflate returned \(result)\(stream.message.map { ": " + $0 } ?? "")"
-                        )
-                    }
+        try withInputBytes(input) { base, count in
+            // ByteBuffer is limited to UInt32 capacity, so a readable region always fits avail_in.
+            z.pointee.next_in = UnsafeMutablePointer(mutating: base)
+            z.pointee.avail_in = UInt32(truncatingIfNeeded: count)
+            defer {
+                z.pointee.next_in = nil
+                z.pointee.next_out = nil
+            }
+            try pump.run(expectedOutput: count / 2 + 128, emit: emit) { space in
+                z.pointee.next_out = space.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                z.pointee.avail_out = UInt32(truncatingIfNeeded: space.count)
+                let result = deflate(z, mode)
+                let written = space.count - Int(z.pointee.avail_out)
+                switch result {
+                case Z_STREAM_END:
+                    return (written, true)
+                case Z_OK:
+                    // Finishing goes on until Z_STREAM_END; otherwise done once all input is taken and
+                    // the output was not filled (a full output may mean more is pending).
+                    if mode == Z_FINISH { return (written, false) }
+                    return (written, z.pointee.avail_in == 0 && z.pointee.avail_out > 0)
+                case Z_BUF_ERROR where z.pointee.avail_in == 0 && mode != Z_FINISH:
+                    return (written, true)  // nothing left to do: zlib's "no progress possible"
+                default:
+                    throw CompressionError.internalError(
+                        .gzip, detail: "deflate returned \(result)\(stream.message.map { ": " + $0 } ?? "")"
+                    )
                 }
             }
-        } catch {
-            lifecycle = .failed
-            throw error
         }
     }
 }

@@ -59,9 +59,75 @@ func withInputBytes<Result>(
     }
 }
 
-/// Where a coder is in its life: native state is only touched while `open`.
-enum CoderState {
-    case open
-    case finished
-    case failed
+/// Where a coder is in its stream, and the rules every coder follows around its native state: nothing is
+/// processed after `finish`, and a failure is final (the native state may be half-updated, so it is never
+/// touched again).
+struct CoderLifecycle {
+    private enum State {
+        case open
+        case finished
+        case failed
+    }
+
+    private var state = State.open
+
+    /// Runs one `process` step. Throws ``CompressionError/alreadyFinished`` or
+    /// ``CompressionError/streamFailed`` instead when the stream is over; a step that throws fails the stream.
+    mutating func process(_ step: () throws -> Void) throws {
+        switch state {
+        case .open: break
+        case .finished: throw CompressionError.alreadyFinished
+        case .failed: throw CompressionError.streamFailed
+        }
+        try run(step)
+    }
+
+    /// Runs the `finish` step once: again after success it does nothing; after a failure it throws
+    /// ``CompressionError/streamFailed``.
+    mutating func finish(_ step: () throws -> Void) throws {
+        switch state {
+        case .open: break
+        case .finished: return
+        case .failed: throw CompressionError.streamFailed
+        }
+        try run(step)
+        state = .finished
+    }
+
+    private mutating func run(_ step: () throws -> Void) throws {
+        do {
+            try step()
+        } catch {
+            state = .failed
+            throw error
+        }
+    }
+}
+
+/// A decoder's cap on the total bytes it produces, which is what makes a decompression bomb harmless.
+struct OutputCap {
+    /// The cap, or `nil` for none.
+    let limit: Int?
+    private(set) var produced = 0
+
+    init(_ limit: Int?) throws {
+        if let limit, limit < 0 {
+            throw CompressionError.invalidParameter("maximum output must be >= 0, got \(limit)")
+        }
+        self.limit = limit
+    }
+
+    /// How much of an output space of `available` bytes to offer the library: one byte past the cap is enough
+    /// to know the cap is exceeded, and no more is produced.
+    func usable(_ available: Int) -> Int {
+        limit.map { min(available, $0 - produced + 1) } ?? available
+    }
+
+    /// Counts `written` bytes; throws ``CompressionError/outputLimitExceeded(limit:)`` past the cap.
+    mutating func record(_ written: Int) throws {
+        produced += written
+        if let limit, produced > limit {
+            throw CompressionError.outputLimitExceeded(limit: limit)
+        }
+    }
 }
