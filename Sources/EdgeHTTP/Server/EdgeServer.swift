@@ -77,7 +77,8 @@ public final class EdgeServer: Service, Sendable {
                     try sync.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false,
                         withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
-                    try sync.addHandler(HTTPRequestHandler(engine: engine, observer: observer, limits: limits, now: now))
+                    try sync.addHandler(HTTPRequestHandler(engine: engine, observer: observer, limits: limits, now: now,
+                                                           eventLoop: channel.eventLoop))
                 }
             }
         let bound = try await bootstrap.bind(host: settings.host, port: settings.port).get()

@@ -27,12 +27,16 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     private let observer: RequestObserver
     private let limits: RequestLimits
     private let now: @Sendable () -> Double
+    /// The connection's event loop as a task executor: what every task of this connection prefers.
+    private let executor: EventLoopTaskExecutor
 
-    init(engine: ProxyEngine, observer: RequestObserver, limits: RequestLimits, now: @escaping @Sendable () -> Double) {
+    init(engine: ProxyEngine, observer: RequestObserver, limits: RequestLimits, now: @escaping @Sendable () -> Double,
+         eventLoop: any EventLoop) {
         self.engine = engine
         self.observer = observer
         self.limits = limits
         self.now = now
+        self.executor = EventLoopTaskExecutor(eventLoop)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -113,83 +117,60 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let keepAlive = request.head.isKeepAlive
         var request = request
-        request.executor = executor(for: context.eventLoop)
-        Task(executorPreference: request.executor) { [request] in
+        request.executor = executor
+        Task(executorPreference: executor) { [request] in
             let response = await engine.respond(to: request)
-            // The end of the response and the handler's return to idle happen in one event-loop turn: once `.end`
-            // is on the wire the client may send its next request at once, and a read slipping in between would
-            // be clobbered by the late bookkeeping (the request lost, the connection left to time out).
-            @Sendable func finish(succeeded: Bool, bytes: Int) {
-                let (handler, context) = loopBound.value
-                if succeeded {
-                    let written = context.eventLoop.makePromise(of: Void.self)
-                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: written)
-                    handler.completed(request: request, response: response, bytes: bytes, keepAlive: keepAlive,
-                                      context: context, written: written.futureResult)
+            @Sendable func onLoop(_ work: @escaping @Sendable (HTTPRequestHandler, ChannelHandlerContext) -> Void) {
+                if channel.eventLoop.inEventLoop {
+                    work(loopBound.value.0, loopBound.value.1)
                 } else {
-                    // The body broke off midway (client gone or upstream failed): the only honest signal left
-                    // is closing the connection.
-                    handler.observer.responded(request: request, response: response, bytes: bytes)
-                    context.close(promise: nil)
+                    channel.eventLoop.execute { work(loopBound.value.0, loopBound.value.1) }
                 }
             }
-            @Sendable func onLoop(_ work: @escaping @Sendable () -> Void) {
-                if channel.eventLoop.inEventLoop { work() } else { channel.eventLoop.execute(work) }
-            }
 
+            let body: any AsyncSequence<ByteBuffer, any Error>
             switch response.body {
             case .empty, .buffer:
                 // Complete already (an error, a revalidated or disk hit): written in one turn, like a memory hit.
-                onLoop {
-                    let (handler, context) = loopBound.value
-                    handler.writeImmediately(response, for: request, context: context)
-                }
+                onLoop { handler, context in handler.writeImmediately(response, for: request, context: context) }
                 return
-            case .shared, .upstream, .coded:
-                break
+            case .shared(let reader): body = reader
+            case .upstream(let upstream): body = upstream
+            case .coded(let coded): body = coded
             }
-            let head = ResponseHeadBuilder.head(response, request: request, keepAlive: keepAlive)
+            // The head goes out with the first body chunk's flush.
+            channel.write(HTTPServerResponsePart.head(ResponseHeadBuilder.head(response, request: request,
+                                                                               keepAlive: keepAlive)),
+                          promise: nil)
             var bytes = 0
             var succeeded = true
             do {
-                // The head goes out with the first body chunk's flush.
-                channel.write(HTTPServerResponsePart.head(head), promise: nil)
-                switch response.body {
-                case .empty, .buffer:
-                    break
-                case .shared(let reader):
-                    for try await chunk in reader {
-                        bytes += chunk.readableBytes
-                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
-                    }
-                case .upstream(let body):
-                    for try await chunk in body {
-                        bytes += chunk.readableBytes
-                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
-                    }
-                case .coded(let body):
-                    for try await chunk in body {
-                        bytes += chunk.readableBytes
-                        try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
-                    }
+                for try await chunk in body {
+                    bytes += chunk.readableBytes
+                    try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(chunk)))
                 }
             } catch {
                 succeeded = false
             }
-            let finalBytes = bytes
+            let sent = bytes
             let ok = succeeded
-            onLoop { finish(succeeded: ok, bytes: finalBytes) }
+            // The end of the response and the handler's return to idle happen in one event-loop turn: once `.end`
+            // is on the wire the client may send its next request at once, and a read slipping in between would
+            // be clobbered by the late bookkeeping (the request lost, the connection left to time out).
+            onLoop { handler, context in
+                guard ok else {
+                    // The body broke off midway (client gone or upstream failed): the only honest signal left
+                    // is closing the connection.
+                    handler.observer.responded(request: request, response: response, bytes: sent)
+                    context.close(promise: nil)
+                    return
+                }
+                let written = context.eventLoop.makePromise(of: Void.self)
+                context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: written)
+                handler.completed(request: request, response: response, bytes: sent, keepAlive: keepAlive,
+                                  context: context, written: written.futureResult)
+            }
         }
-    }
-
-    /// The connection's executor, made once: every task of this connection prefers its event loop.
-    private var loopExecutor: EventLoopTaskExecutor?
-
-    private func executor(for eventLoop: any EventLoop) -> EventLoopTaskExecutor {
-        if let loopExecutor { return loopExecutor }
-        let made = EventLoopTaskExecutor(eventLoop)
-        loopExecutor = made
-        return made
     }
 
     private func completed(request: ProxyRequest, response: ProxyResponse, bytes: Int, keepAlive: Bool,
