@@ -92,18 +92,8 @@ enum TestData {
         seed: UInt64,
         maxPiece: Int = 64 * 1024
     ) throws -> [UInt8] {
-        var output: [UInt8] = []
-        var largestPiece = 0
-        let emit: (ByteBuffer) -> Void = { piece in
-            largestPiece = max(largestPiece, piece.readableBytes)
-            output.append(contentsOf: piece.readableBytesView)
-        }
-        for piece in chunks(of: bytes, seed: seed) {
-            try encoder.process(ByteBuffer(bytes: piece), flush: false, emit: emit)
-        }
-        try encoder.finish(emit: emit)
-        if largestPiece > maxPiece { throw PieceTooLarge(size: largestPiece, limit: maxPiece) }
-        return output
+        try feed(bytes, seed: seed, maxPiece: maxPiece,
+                 process: { try encoder.process($0, flush: false, emit: $1) }, finish: { try encoder.finish(emit: $0) })
     }
 
     /// Decodes `bytes` fed in random pieces; every emitted output piece is checked against `maxPiece`.
@@ -113,6 +103,18 @@ enum TestData {
         seed: UInt64,
         maxPiece: Int = 64 * 1024
     ) throws -> [UInt8] {
+        try feed(bytes, seed: seed, maxPiece: maxPiece,
+                 process: { try decoder.process($0, emit: $1) }, finish: { try decoder.finish(emit: $0) })
+    }
+
+    /// Feeds `bytes` in random pieces to a coder's `process`, then calls its `finish`; collects the output.
+    private static func feed(
+        _ bytes: [UInt8],
+        seed: UInt64,
+        maxPiece: Int,
+        process: (ByteBuffer, (ByteBuffer) -> Void) throws -> Void,
+        finish: ((ByteBuffer) -> Void) throws -> Void
+    ) throws -> [UInt8] {
         var output: [UInt8] = []
         var largestPiece = 0
         let emit: (ByteBuffer) -> Void = { piece in
@@ -120,9 +122,9 @@ enum TestData {
             output.append(contentsOf: piece.readableBytesView)
         }
         for piece in chunks(of: bytes, seed: seed) {
-            try decoder.process(ByteBuffer(bytes: piece), emit: emit)
+            try process(ByteBuffer(bytes: piece), emit)
         }
-        try decoder.finish(emit: emit)
+        try finish(emit)
         if largestPiece > maxPiece { throw PieceTooLarge(size: largestPiece, limit: maxPiece) }
         return output
     }
