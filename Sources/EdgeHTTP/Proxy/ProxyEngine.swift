@@ -100,10 +100,8 @@ public final class ProxyEngine: Sendable {
     /// split one object into several, or the tiers could not share it.
     func cacheKey(for request: ProxyRequest) -> CacheKey? {
         let host = request.head.headers.first(name: "host") ?? settings.defaultHost
-        return CacheKey(scheme: "http", host: Self.withoutPort(host), target: request.head.uri)
+        return CacheKey(scheme: "http", host: CacheKey.hostWithoutPort(host), target: request.head.uri)
     }
-
-    static func withoutPort(_ host: String) -> String { CacheKey.hostWithoutPort(host) }
 
     /// The variant this request selects, from the Vary fields last stored for the URL.
     func variantKey(for key: CacheKey, request: ProxyRequest) -> String {

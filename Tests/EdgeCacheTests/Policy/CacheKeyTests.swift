@@ -159,4 +159,15 @@ struct CacheKeyFastPathTests {
             #expect(viaOriginForm?.primary == viaAbsoluteForm?.primary, "host \(host) target \(target)")
         }
     }
+
+    /// Every node of the CDN serves the same sites on its own port; the tiers share objects only if keys leave it out.
+    @Test func hostsLoseTheirPort() {
+        #expect(CacheKey.hostWithoutPort("www.cdn.test:8081") == "www.cdn.test")
+        #expect(CacheKey.hostWithoutPort("www.cdn.test") == "www.cdn.test")
+        #expect(CacheKey.hostWithoutPort("[::1]:8081") == "[::1]")
+        #expect(CacheKey.hostWithoutPort("[::1]") == "[::1]")
+        #expect(CacheKey.hostWithoutPort("::1") == "::1")
+        #expect(CacheKey.hostWithoutPort("host:") == "host:")
+        #expect(CacheKey.hostWithoutPort("host:abc") == "host:abc")
+    }
 }

@@ -41,14 +41,4 @@ struct CDNLoopTests {
         #expect(entries.first?.parameters["note"] == "x, y; z")
         #expect(entries.first?.parameters["node"] == "n1")
     }
-
-    @Test func cacheKeysIgnoreTheHostPort() {
-        #expect(ProxyEngine.withoutPort("www.cdn.test:8081") == "www.cdn.test")
-        #expect(ProxyEngine.withoutPort("www.cdn.test") == "www.cdn.test")
-        #expect(ProxyEngine.withoutPort("[::1]:8081") == "[::1]")
-        #expect(ProxyEngine.withoutPort("[::1]") == "[::1]")
-        #expect(ProxyEngine.withoutPort("::1") == "::1")
-        #expect(ProxyEngine.withoutPort("host:") == "host:")
-        #expect(ProxyEngine.withoutPort("host:abc") == "host:abc")
-    }
 }
