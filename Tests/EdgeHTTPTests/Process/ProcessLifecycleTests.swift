@@ -84,6 +84,12 @@ struct ProcessLifecycleTests {
             return (paths?[path] as? Int) ?? 0
         }
 
+        /// Every path under the node's cache directory.
+        func cacheFileNames() -> [String] {
+            FileManager.default.enumerator(atPath: directory.appendingPathComponent("cache").path)?
+                .compactMap { $0 as? String } ?? []
+        }
+
         func tearDown() async {
             edge?.signal(SIGKILL)
             origin.signal(SIGKILL)
@@ -155,14 +161,20 @@ struct ProcessLifecycleTests {
         _ = await download.value
 
         try await fixture.startEdge()
+        // Checked before the next request: once it is a miss, the new fetch's own disk write may be under way.
+        #expect(!fixture.cacheFileNames().contains { $0.contains(".tmp-") }, "leftover temp files are removed at start")
         let after = try await fixture.get("/large.bin")
         #expect(after.status == 200)
         #expect(after.body.count == bytes.count)
         #expect(after.body == bytes, "never a torn object")
         #expect(after.cacheStatus.contains("hit") || after.cacheStatus.contains("fwd=miss"))
-        let cacheFiles = FileManager.default.enumerator(atPath: fixture.directory.appendingPathComponent("cache").path)?
-            .compactMap { $0 as? String } ?? []
-        #expect(!cacheFiles.contains { $0.contains(".tmp-") }, "leftover temp files are removed at start")
+        // The new fetch's write (after the client has its body) ends with a rename, leaving no temp file either.
+        var settled = false
+        for _ in 0..<50 where !settled {
+            settled = !fixture.cacheFileNames().contains { $0.contains(".tmp-") }
+            if !settled { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(settled, "the refetched object's disk write leaves no temp file")
     }
 
     @Test func checkConfigNamesFileLineAndKey() throws {
