@@ -3,6 +3,7 @@ import PackageDescription
 
 /// One module per concern; imports point one way:
 ///   EdgeCore ← EdgeCache, EdgeConfig, EdgeUpstream, EdgeOrigin, EdgeCompression ← EdgeHTTP ← edge
+///   EdgeCore ← EdgeConnection ← EdgeHTTP, EdgeAdmin (the connection guard and limiter both listeners share)
 ///   EdgeCluster, EdgeDNS, EdgeAdmin (beside EdgeHTTP, never importing it) ← edge
 /// Pure cores (EdgeCore, EdgeCache/Policy, EdgeCache/Eviction) never import NIOPosix.
 let package = Package(
@@ -28,6 +29,14 @@ let package = Package(
     targets: [
         // HTTP semantics shared by every tier: dates, validators, ranges, conditionals. Pure.
         .target(name: "EdgeCore"),
+
+        // What every HTTP/1.1 listener puts in front of its codec: the NIO shell of EdgeCore's ConnectionGuard
+        // (header, body and idle timeouts, head size), the connection limiter and the open-file limit.
+        .target(name: "EdgeConnection", dependencies: [
+            "EdgeCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
 
         // Cache policy (RFC 9111), eviction structures, memory and disk tiers, coalescing.
         .target(name: "EdgeCache", dependencies: [
@@ -87,6 +96,7 @@ let package = Package(
         // The public HTTP/1.1 server and the proxy phases that drive the cache and upstream.
         .target(name: "EdgeHTTP", dependencies: [
             "EdgeCore",
+            "EdgeConnection",
             "EdgeCache",
             "EdgeUpstream",
             "EdgeCompression",
@@ -111,6 +121,7 @@ let package = Package(
         // The admin listener: token auth, purge API and its cluster fan-out, status, metrics, dashboard.
         .target(name: "EdgeAdmin", dependencies: [
             "EdgeCore",
+            "EdgeConnection",
             "EdgeCache",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -124,6 +135,7 @@ let package = Package(
         // The `edge` command: wires the modules together.
         .executableTarget(name: "edge", dependencies: [
             "EdgeCore",
+            "EdgeConnection",
             "EdgeCluster",
             "EdgeCache",
             "EdgeConfig",
@@ -166,7 +178,7 @@ let package = Package(
         ]),
         .testTarget(name: "EdgeClusterTests", dependencies: ["EdgeCluster"]),
         .testTarget(name: "EdgeAdminTests", dependencies: [
-            "EdgeAdmin", "EdgeCache",
+            "EdgeAdmin", "EdgeCache", "EdgeCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import EdgeAdmin
+import EdgeCore
 import EdgeCache
 import EdgeCluster
 import EdgeConfig
@@ -161,7 +162,13 @@ enum AdminWiring {
         let router = AdminRouter(localName: nodeConfiguration.name, token: token, backend: backend,
                                  coordinator: coordinator, peers: peers, logger: logger,
                                  now: wallClockSeconds)
-        let server = AdminServer(host: listen.host, port: listen.port, router: router, group: group, logger: logger)
+        let limits = nodeConfiguration.limits
+        let connectionLimits = ConnectionGuard.Limits(
+            headerTimeout: limits.headerTimeout.seconds, idleTimeout: limits.idleTimeout.seconds,
+            bodyTimeout: limits.bodyTimeout.seconds,
+            maxHeadBytes: AdminServer.defaultConnectionLimits.maxHeadBytes)
+        let server = AdminServer(host: listen.host, port: listen.port, router: router, group: group, logger: logger,
+                                 connectionLimits: connectionLimits)
         node.engine.purgeMethod.set(purgeMethodHandler(coordinator: coordinator, admin: configuration.admin,
                                                        logger: logger))
         return AdminService(server: server, coordinator: coordinator, node: node, view: view, logger: logger)

@@ -3,6 +3,7 @@ import EdgeCompression
 import EdgeConfig
 import EdgeHTTP
 import EdgeUpstream
+import Foundation
 
 /// Turns a node's entry in `edge.conf` into the plain settings the runtime modules take, so no module below
 /// the executable depends on the configuration format.
@@ -33,7 +34,9 @@ enum NodeSettingsMapper {
             host: node.listen.host, port: node.listen.port, maxHeaderBytes: limits.maxHeaderBytes,
             maxHeaderCount: limits.maxHeaderCount, maxRequestLineBytes: limits.maxRequestLineBytes,
             maxRequestBodyBytes: limits.maxRequestBodyBytes, headerTimeout: limits.headerTimeout.seconds,
-            idleTimeout: limits.idleTimeout.seconds, drainTimeout: limits.drainTimeout.seconds)
+            idleTimeout: limits.idleTimeout.seconds, bodyTimeout: limits.bodyTimeout.seconds,
+            bodyBufferBytes: limits.bodyBufferSize, bodyTempDirectory: bodyTempDirectory(for: node),
+            maxConnections: limits.maxConnections, drainTimeout: limits.drainTimeout.seconds)
         let proxy = ProxySettings(
             cacheName: cache.cacheName.isEmpty ? node.name : cache.cacheName, policy: policy,
             upstreamHostOverride: node.upstream.hostHeader,
@@ -82,6 +85,16 @@ enum NodeSettingsMapper {
                                            timeout: upstream.healthCheckTimeout.seconds)
             : nil
         return settings
+    }
+
+    /// Where a node spools large request bodies: beside its disk tier (same disk, not memory-backed /tmp), or
+    /// a directory of its own under the temporary directory when it has no disk tier.
+    static func bodyTempDirectory(for node: NodeConfiguration) -> String {
+        var diskPath = node.cache.diskPath
+        while diskPath.count > 1 && diskPath.hasSuffix("/") { diskPath.removeLast() }
+        if node.cache.diskSize > 0 && !diskPath.isEmpty { return diskPath + ".body-temp" }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("edge-body-temp")
+            .appendingPathComponent(node.name).path
     }
 
     /// A wildcard listen address is reached through loopback from the same machine; every other address as

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeCluster
+import EdgeConnection
 import EdgeConfig
 import EdgeDNS
 import EdgeHTTP
@@ -42,6 +43,12 @@ struct RunCommand: AsyncParsableCommand {
         bootstrapLogging(level: level)
         var logger = Logger(label: "edge.\(node)")
         logger[metadataKey: "node"] = "\(node)"
+        // A CDN node's connections are file descriptors: the soft default (often 1024) would cap it far below
+        // what the machine allows, so it is raised to the hard limit before the listeners derive their limits.
+        if let limits = FileDescriptorLimit.raiseSoftToHard() {
+            logger.info("open file limit", metadata: [
+                "soft_before": "\(limits.before.soft)", "soft": "\(limits.after.soft)", "hard": "\(limits.after.hard)"])
+        }
 
         let settings: EdgeNodeSettings
         do {

@@ -1,3 +1,5 @@
+import EdgeConnection
+import EdgeCore
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -11,6 +13,11 @@ import Synchronization
 ///
 /// Request bodies are capped (`maxBodyBytes`, 64 KiB by default: a purge body is a few hundred bytes): a larger
 /// declared or streamed body gets 413 and the connection is closed.
+///
+/// Every connection runs behind the same `ConnectionGuard` as the public listener (`connectionLimits`): a head
+/// not complete within the header timeout or a body stalled past the body timeout gets 408 and is closed, an
+/// oversized head 431, and an idle keep-alive connection is closed after the idle timeout, so a slow client
+/// cannot hold the admin port's connections open forever.
 public final class AdminServer: Service, Sendable {
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
@@ -27,27 +34,45 @@ public final class AdminServer: Service, Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let maxBodyBytes: Int
+    private let connectionLimits: ConnectionGuard.Limits
     private let state = Mutex(State())
 
     public init(host: String, port: Int, router: AdminRouter,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                logger: Logger = Logger(label: "edge.admin"), maxBodyBytes: Int = 64 << 10) {
+                logger: Logger = Logger(label: "edge.admin"), maxBodyBytes: Int = 64 << 10,
+                connectionLimits: ConnectionGuard.Limits = AdminServer.defaultConnectionLimits) {
         self.host = host
         self.port = port
         self.router = router
         self.group = group
         self.logger = logger
         self.maxBodyBytes = maxBodyBytes
+        self.connectionLimits = connectionLimits
     }
+
+    /// The public listener's built-in defaults; a head is at most the decoder's default header limits.
+    public static let defaultConnectionLimits = ConnectionGuard.Limits(
+        headerTimeout: 10, idleTimeout: 60, bodyTimeout: 20, maxHeadBytes: 80 << 10)
 
     /// Binds and starts accepting connections; returns the bound port (useful with port 0).
     @discardableResult
     public func start() async throws -> Int {
+        let limits = connectionLimits
+        let logger = self.logger
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    let sync = channel.pipeline.syncOperations
+                    // Monotonic: timeouts must not jump with the wall clock.
+                    let clock: @Sendable () -> Double = { Double(NIODeadline.now().uptimeNanoseconds) / 1e9 }
+                    try sync.addHandler(ConnectionGuardHandler(
+                        guardState: ConnectionGuard(now: clock(), limits: limits), now: clock,
+                        onClose: { reason in
+                            logger.debug("closing admin connection", metadata: ["reason": "\(reason)"])
+                        }))
+                    try sync.configureHTTPServerPipeline(withErrorHandling: true)
+                    try sync.addHandler(RequestLifecycleHandler())
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
@@ -172,3 +197,4 @@ public final class AdminServer: Service, Sendable {
         try await outbound.write(.end(nil))
     }
 }
+

@@ -14,6 +14,7 @@ public final class EdgeMetrics: Sendable {
     private let collapsedRequests: Counter
     private let staleResponses: Counter
     private let loopsRefused: Counter
+    private let connectionsRefused: Counter
     private let upstreamLatency: Metrics.Timer
     private let upstreamErrors: Mutex<[String: Counter]>
     private let tierGauges: [String: Gauge]
@@ -38,6 +39,7 @@ public final class EdgeMetrics: Sendable {
         collapsedRequests = Counter(label: "edge_collapsed_requests_total", factory: factory)
         staleResponses = Counter(label: "edge_stale_served_total", factory: factory)
         loopsRefused = Counter(label: "edge_loops_refused_total", factory: factory)
+        connectionsRefused = Counter(label: "edge_connections_refused_total", factory: factory)
         upstreamLatency = Metrics.Timer(label: "edge_upstream_first_byte_seconds", dimensions: [], factory: factory)
         upstreamErrors = Mutex([:])
         var gauges: [String: Gauge] = [:]
@@ -58,6 +60,9 @@ public final class EdgeMetrics: Sendable {
     }
 
     func collapsed() { collapsedRequests.increment() }
+
+    /// A client connection closed on accept because `limits.max_connections` were already open.
+    func connectionRefused() { connectionsRefused.increment() }
     func staleServed() { staleResponses.increment() }
     func loopRefused() { loopsRefused.increment() }
 

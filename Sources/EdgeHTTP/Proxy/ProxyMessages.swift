@@ -6,7 +6,8 @@ import NIOHTTP1
 /// A client request as the proxy phases see it: the parsed head, the (bounded) body, and where it came from.
 public struct ProxyRequest: Sendable {
     public var head: HTTPRequestHead
-    public var body: ByteBuffer?
+    /// In memory up to the server's body buffer size, spooled to a temporary file beyond it.
+    public var body: RequestBody?
     /// The client's IP address, for X-Forwarded-For and the access log.
     public var clientAddress: String
     /// When the request head was complete, seconds since the epoch.
@@ -15,7 +16,7 @@ public struct ProxyRequest: Sendable {
     /// such as reading the upstream body into the cache, can stay on the same thread. `nil`: the global pool.
     public var executor: (any TaskExecutor)?
 
-    public init(head: HTTPRequestHead, body: ByteBuffer? = nil, clientAddress: String, receivedAt: Double,
+    public init(head: HTTPRequestHead, body: RequestBody? = nil, clientAddress: String, receivedAt: Double,
                 executor: (any TaskExecutor)? = nil) {
         self.head = head
         self.body = body

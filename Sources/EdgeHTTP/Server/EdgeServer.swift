@@ -1,3 +1,7 @@
+import EdgeConnection
+import EdgeCore
+import EdgeUpstream
+import Foundation
 import Logging
 import NIOCore
 import NIOExtras
@@ -7,7 +11,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// The public HTTP/1.1 listener: a SwiftNIO server whose pipeline is
-/// `ConnectionGuardHandler → HTTP codec (limits, pipelining, 400 on parse errors) → HTTPRequestHandler`.
+/// `ConnectionGuardHandler → HTTP codec (limits, pipelining, 400 on parse errors) → RequestLifecycleHandler
+/// → HTTPRequestHandler`, behind a `ConnectionLimiter` that closes connections past `maxConnections` at once.
 ///
 /// As a ServiceLifecycle service it stops accepting on graceful shutdown (SIGTERM/SIGINT), lets in-flight
 /// requests finish for up to `drainTimeout` seconds, then closes what is left.
@@ -50,8 +55,23 @@ public final class EdgeServer: Service, Sendable {
                                    maxRequestBodyBytes: settings.maxRequestBodyBytes)
         // Headers plus request line plus line endings: beyond this a head can only be abuse.
         let maxHeadBytes = settings.maxHeaderBytes + settings.maxRequestLineBytes + 2 * settings.maxHeaderCount + 64
-        let checkInterval = TimeAmount.milliseconds(Int64(max(50, min(1000, min(settings.headerTimeout,
-                                                                                  settings.idleTimeout) * 250))))
+        let guardLimits = ConnectionGuard.Limits(headerTimeout: settings.headerTimeout,
+                                                 idleTimeout: settings.idleTimeout,
+                                                 bodyTimeout: settings.bodyTimeout, maxHeadBytes: maxHeadBytes)
+        let bodyTempDirectory = settings.bodyTempDirectory
+            ?? "\(NSTemporaryDirectory())/edge-body-temp-\(settings.host)-\(settings.port)"
+        try SpooledBody.prepareDirectory(bodyTempDirectory)
+        let fileLimit = FileDescriptorLimit.current()?.soft ?? 1024
+        let maxConnections = settings.maxConnections
+            ?? ConnectionAdmission.defaultMaxConnections(fileDescriptorLimit: fileLimit)
+        let metrics = observer.metrics
+        let limiter = ConnectionLimiter(maxConnections: maxConnections, now: now) { logRefusals in
+            metrics.connectionRefused()
+            if let logRefusals {
+                logger.warning("connection limit reached; refusing new connections", metadata: [
+                    "max_connections": "\(maxConnections)", "refused": "\(logRefusals)"])
+            }
+        }
 
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -64,12 +84,15 @@ public final class EdgeServer: Service, Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let guardState = ConnectionGuard(now: now(), headerTimeout: settings.headerTimeout,
-                                                     idleTimeout: settings.idleTimeout, maxHeadBytes: maxHeadBytes)
+                // Past the limit the initializer fails, and the bootstrap closes the connection at once.
+                guard limiter.admit(channel) else {
+                    return channel.eventLoop.makeFailedFuture(ConnectionLimiter.Refused())
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    let guardState = ConnectionGuard(now: now(), limits: guardLimits)
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(ConnectionGuardHandler(
-                        guardState: guardState, checkInterval: checkInterval, now: now,
+                        guardState: guardState, now: now,
                         onClose: { reason in logger.debug("closing connection", metadata: ["reason": "\(reason)"]) }))
                     // Outbound header validation is off: response fields come from upstream responses NIO's parser
                     // already accepted, or from this node, which never puts CR/LF in a value (Cache-Status
@@ -77,14 +100,19 @@ public final class EdgeServer: Service, Sendable {
                     try sync.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false,
                         withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
-                    try sync.addHandler(HTTPRequestHandler(engine: engine, observer: observer, limits: limits, now: now,
+                    try sync.addHandler(RequestLifecycleHandler())
+                    try sync.addHandler(HTTPRequestHandler(engine: engine, observer: observer, limits: limits,
+                                                           bodyBufferBytes: settings.bodyBufferBytes,
+                                                           bodyTempDirectory: bodyTempDirectory, now: now,
                                                            eventLoop: channel.eventLoop))
                 }
             }
         let bound = try await bootstrap.bind(host: settings.host, port: settings.port).get()
         channel.withLock { $0 = bound }
         let port = bound.localAddress?.port ?? settings.port
-        logger.info("listening", metadata: ["address": "\(settings.host):\(port)"])
+        logger.info("listening", metadata: ["address": "\(settings.host):\(port)",
+                                            "max_connections": "\(maxConnections)",
+                                            "open_file_limit": "\(fileLimit)"])
         return port
     }
 

@@ -1,40 +1,68 @@
 import EdgeCache
+import EdgeUpstream
 import Logging
 import NIOCore
 import NIOHTTP1
 
 /// The per-connection shell between NIO's HTTP/1.1 codec and the proxy engine.
 ///
-/// It assembles a request (bounded body), asks the engine for a response — on the event loop for memory hits,
-/// in a task otherwise — and writes it, streaming bodies with back-pressure. NIO's pipelining handler in front
-/// of it guarantees one request at a time per connection, in order.
-final class HTTPRequestHandler: ChannelInboundHandler {
+/// It assembles a request, asks the engine for a response — on the event loop for memory hits, in a task
+/// otherwise — and writes it, streaming bodies with back-pressure. NIO's pipelining handler in front of it
+/// guarantees one request at a time per connection, in order.
+///
+/// A request body is kept in memory up to `bodyBufferBytes`; beyond that it is spooled to an unlinked
+/// temporary file (`SpooledBody`), and while a write to it is pending the handler holds back the socket's
+/// reads, so a fast upload waits for the disk instead of piling up in memory.
+final class HTTPRequestHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         case idle
-        case receiving(HTTPRequestHead, ByteBuffer?, receivedAt: Double)
-        /// The body exceeded the limit; the rest of the request is discarded and the connection closed.
+        case receiving
+        /// The request was rejected; the rest of it is discarded and the connection closed.
         case discarding
         case responding
     }
 
+    /// The request whose body is arriving.
+    private struct Upload {
+        var head: HTTPRequestHead
+        var receivedAt: Double
+        var received = 0
+        /// The body so far, while it fits the in-memory bound.
+        var memory: ByteBuffer?
+        /// The spool file, once the body outgrew the in-memory bound.
+        var spool: SpooledBody?
+        /// Bytes waiting for the spool write in flight to finish.
+        var queued: ByteBuffer?
+        var writing = false
+        var ended = false
+    }
+
     private var state = State.idle
+    private var upload: Upload?
+    /// A read the pipeline asked for while a spool write was pending; issued once it completes.
+    private var readHeldBack = false
     /// The peer's address as text, computed once per connection rather than per request.
     private var peer: String?
     private let engine: ProxyEngine
     private let observer: RequestObserver
     private let limits: RequestLimits
+    private let bodyBufferBytes: Int
+    private let bodyTempDirectory: String
     private let now: @Sendable () -> Double
     /// The connection's event loop as a task executor: what every task of this connection prefers.
     private let executor: EventLoopTaskExecutor
 
-    init(engine: ProxyEngine, observer: RequestObserver, limits: RequestLimits, now: @escaping @Sendable () -> Double,
-         eventLoop: any EventLoop) {
+    init(engine: ProxyEngine, observer: RequestObserver, limits: RequestLimits, bodyBufferBytes: Int,
+         bodyTempDirectory: String, now: @escaping @Sendable () -> Double, eventLoop: any EventLoop) {
         self.engine = engine
         self.observer = observer
         self.limits = limits
+        self.bodyBufferBytes = bodyBufferBytes
+        self.bodyTempDirectory = bodyTempDirectory
         self.now = now
         self.executor = EventLoopTaskExecutor(eventLoop)
     }
@@ -42,39 +70,129 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            context.triggerUserOutboundEvent(RequestLifecycleEvent.headReceived, promise: nil)
             if let rejection = limits.check(head) {
-                state = .discarding
-                respondDirectly(context: context, head: head, status: rejection.status, message: rejection.reason)
+                reject(context: context, head: head, status: rejection.status, message: rejection.reason)
                 return
             }
-            state = .receiving(head, nil, receivedAt: now())
+            switch limits.expectation(head) {
+            case .none:
+                break
+            case .sendContinue:
+                let interim = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            case .fail:
+                reject(context: context, head: head, status: .expectationFailed,
+                       message: "only the 100-continue expectation is supported")
+                return
+            }
+            state = .receiving
+            upload = Upload(head: head, receivedAt: now())
         case .body(var chunk):
-            guard case .receiving(let head, var body, let receivedAt) = state else { return }
-            let size = (body?.readableBytes ?? 0) + chunk.readableBytes
-            if size > limits.maxRequestBodyBytes {
-                state = .discarding
-                respondDirectly(context: context, head: head, status: .payloadTooLarge,
-                                message: "request body larger than \(limits.maxRequestBodyBytes) bytes")
+            guard case .receiving = state, var current = upload else { return }
+            current.received += chunk.readableBytes
+            if current.received > limits.maxRequestBodyBytes {
+                reject(context: context, head: current.head, status: .payloadTooLarge,
+                       message: "request body larger than \(limits.maxRequestBodyBytes) bytes")
                 return
             }
-            if body == nil {
-                body = chunk
-            } else {
-                body?.writeBuffer(&chunk)
+            if current.spool == nil && current.received <= bodyBufferBytes {
+                if current.memory == nil { current.memory = chunk } else { current.memory?.writeBuffer(&chunk) }
+                upload = current
+                return
             }
-            state = .receiving(head, body, receivedAt: receivedAt)
+            if current.spool == nil {
+                do {
+                    current.spool = try SpooledBody.create(in: bodyTempDirectory)
+                } catch {
+                    observer.connectionError(error)
+                    reject(context: context, head: current.head, status: .serviceUnavailable,
+                           message: "the request body could not be buffered")
+                    return
+                }
+                current.queued = current.memory
+                current.memory = nil
+            }
+            if current.queued == nil { current.queued = chunk } else { current.queued?.writeBuffer(&chunk) }
+            upload = current
+            writeQueued(context: context)
         case .end:
-            guard case .receiving(let head, let body, let receivedAt) = state else { return }
-            state = .responding
-            let request = ProxyRequest(head: head, body: body, clientAddress: clientAddress(context),
-                                       receivedAt: receivedAt)
-            if let response = engine.respondImmediately(to: request) {
-                writeImmediately(response, for: request, context: context)
-            } else {
-                respondAsync(to: request, context: context)
-            }
+            guard case .receiving = state, upload != nil else { return }
+            upload?.ended = true
+            if upload?.writing == false && upload?.queued == nil { dispatch(context: context) }
         }
+    }
+
+    /// Holds a read back while a spool write is pending: the back-pressure that keeps a fast upload's bytes in
+    /// the kernel's socket buffer rather than in this process.
+    func read(context: ChannelHandlerContext) {
+        if upload?.writing == true {
+            readHeldBack = true
+        } else {
+            context.read()
+        }
+    }
+
+    /// Starts the next spool write, if bytes are queued and none is in flight.
+    private func writeQueued(context: ChannelHandlerContext) {
+        guard var current = upload, !current.writing, let spool = current.spool, let bytes = current.queued else {
+            return
+        }
+        current.queued = nil
+        current.writing = true
+        upload = current
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        spool.append(bytes, eventLoop: context.eventLoop).whenComplete { result in
+            let (handler, context) = loopBound.value
+            handler.spoolWriteCompleted(result, spool: spool, context: context)
+        }
+    }
+
+    private func spoolWriteCompleted(_ result: Result<Void, any Error>, spool: SpooledBody,
+                                     context: ChannelHandlerContext) {
+        guard case .receiving = state, var current = upload, current.spool === spool else { return }
+        current.writing = false
+        upload = current
+        if case .failure(let error) = result {
+            observer.connectionError(error)
+            reject(context: context, head: current.head, status: .serviceUnavailable,
+                   message: "the request body could not be buffered")
+            return
+        }
+        if current.queued != nil {
+            writeQueued(context: context)
+        } else if current.ended {
+            dispatch(context: context)
+        }
+        if readHeldBack && upload?.writing != true {
+            readHeldBack = false
+            context.read()
+        }
+    }
+
+    /// The whole request is in: hand it to the engine.
+    private func dispatch(context: ChannelHandlerContext) {
+        guard let current = upload else { return }
+        upload = nil
+        state = .responding
+        let body: RequestBody? = current.spool.map { .file($0) } ?? current.memory.map { .buffer($0) }
+        let request = ProxyRequest(head: current.head, body: body, clientAddress: clientAddress(context),
+                                   receivedAt: current.receivedAt)
+        if let response = engine.respondImmediately(to: request) {
+            writeImmediately(response, for: request, context: context)
+        } else {
+            respondAsync(to: request, context: context)
+        }
+    }
+
+    private func reject(context: ChannelHandlerContext, head: HTTPRequestHead, status: HTTPResponseStatus,
+                        message: String) {
+        state = .discarding
+        upload = nil
+        if readHeldBack {
+            readHeldBack = false
+            context.read()
+        }
+        respondDirectly(context: context, head: head, status: status, message: message)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -177,7 +295,6 @@ final class HTTPRequestHandler: ChannelInboundHandler {
                            context: ChannelHandlerContext, written: EventLoopFuture<Void>) {
         state = .idle
         observer.responded(request: request, response: response, bytes: bytes)
-        context.triggerUserOutboundEvent(RequestLifecycleEvent.responseCompleted, promise: nil)
         if !keepAlive || response.headers.first(name: "connection")?.lowercased() == "close" {
             written.whenComplete { _ in context.close(promise: nil) }
         }

@@ -48,4 +48,23 @@ public struct RequestLimits: Sendable {
         }
         return nil
     }
+
+    /// What to do about an `Expect` field (RFC 9110 §10.1.1), decided once the head passed `check`.
+    public enum Expectation: Sendable, Equatable {
+        /// No expectation (or one an HTTP/1.0 request carries, which a server must ignore): read the body.
+        case none
+        /// `100-continue` on a request that will be accepted: send `100 Continue`, then read the body.
+        case sendContinue
+        /// An expectation this server cannot meet: `417 Expectation Failed`, without reading the body.
+        case fail
+    }
+
+    /// A request over the body limit never gets here: `check` already answers 413 without reading its body,
+    /// which is what a client waiting for `100 Continue` needs to hear.
+    public func expectation(_ head: HTTPRequestHead) -> Expectation {
+        let values = head.headers["expect"]
+        guard !values.isEmpty, head.version.major == 1, head.version.minor >= 1 else { return .none }
+        let expectations = values.flatMap { $0.split(separator: ",") }.map { $0.trimmingSpaces().lowercased() }
+        return expectations.allSatisfy({ $0 == "100-continue" }) ? .sendContinue : .fail
+    }
 }

@@ -11,12 +11,22 @@ public struct ServerSettings: Sendable {
     public var headerTimeout: Double
     /// Seconds a keep-alive connection may sit idle between requests.
     public var idleTimeout: Double
+    /// Seconds a request body may go without a byte arriving before the client gets 408.
+    public var bodyTimeout: Double
+    /// Request body bytes kept in memory; beyond this the body is spooled to a file in `bodyTempDirectory`.
+    public var bodyBufferBytes: Int
+    /// Where spooled request bodies go; `nil`: a directory per node under the system's temporary directory.
+    public var bodyTempDirectory: String?
+    /// Open client connections beyond which new ones are closed at once; `nil`: derived from the open-file
+    /// limit (`ConnectionAdmission.defaultMaxConnections`).
+    public var maxConnections: Int?
     /// Seconds in-flight requests get to finish on shutdown before connections are closed.
     public var drainTimeout: Double
 
     public init(host: String = "127.0.0.1", port: Int = 0, maxHeaderBytes: Int = 16 << 10, maxHeaderCount: Int = 100,
                 maxRequestLineBytes: Int = 8 << 10, maxRequestBodyBytes: Int = 10 << 20, headerTimeout: Double = 10,
-                idleTimeout: Double = 60, drainTimeout: Double = 15) {
+                idleTimeout: Double = 60, bodyTimeout: Double = 20, bodyBufferBytes: Int = 16 << 10,
+                bodyTempDirectory: String? = nil, maxConnections: Int? = nil, drainTimeout: Double = 15) {
         self.host = host
         self.port = port
         self.maxHeaderBytes = maxHeaderBytes
@@ -25,6 +35,10 @@ public struct ServerSettings: Sendable {
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
+        self.bodyBufferBytes = bodyBufferBytes
+        self.bodyTempDirectory = bodyTempDirectory
+        self.maxConnections = maxConnections
         self.drainTimeout = drainTimeout
     }
 }

@@ -54,8 +54,14 @@ public final class UpstreamClient: Sendable {
         var outbound = HTTPClientRequest(url: upstream.baseURL + request.target)
         outbound.method = request.method
         outbound.headers = request.headers
-        if let body = request.body, body.readableBytes > 0 {
+        switch request.body {
+        case .buffer(let body) where body.readableBytes > 0:
             outbound.body = .bytes(body)
+        case .file(let file) where file.length > 0:
+            // Streamed from the spool file with the client's back-pressure: never whole in memory.
+            outbound.body = .stream(file.chunks(), length: .known(Int64(file.length)))
+        default:
+            break
         }
         let started = ContinuousClock.now
         do {

@@ -9,9 +9,9 @@ public struct UpstreamRequest: Sendable {
     /// Origin-form target: path and query.
     public var target: String
     public var headers: HTTPHeaders
-    public var body: ByteBuffer?
+    public var body: RequestBody?
 
-    public init(method: HTTPMethod, target: String, headers: HTTPHeaders, body: ByteBuffer? = nil) {
+    public init(method: HTTPMethod, target: String, headers: HTTPHeaders, body: RequestBody? = nil) {
         self.method = method
         self.target = target
         self.headers = headers

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import EdgeAdmin
 import EdgeCache
+import EdgeCore
 import Foundation
 import Logging
 import NIOCore
@@ -25,7 +26,10 @@ struct AdminNode {
 
     /// Starts a node; `port` 0 picks a free one.
     static func start(_ backend: FakeBackend, port: Int = 0, peers: (any AdminPeerClient)? = nil,
-                      relayTimeout: TimeAmount = .seconds(2)) async throws -> AdminNode {
+                      relayTimeout: TimeAmount = .seconds(2),
+                      connectionLimits: ConnectionGuard.Limits = AdminServer.defaultConnectionLimits)
+        async throws -> AdminNode
+    {
         var logger = Logger(label: "test.admin.\(backend.name)")
         logger.logLevel = .critical
         let peers = peers ?? HTTPAdminPeerClient(token: token, relayTimeout: relayTimeout,
@@ -36,7 +40,8 @@ struct AdminNode {
         guard let token = AdminToken(token) else { throw AdminPeerError("token too short") }
         let router = AdminRouter(localName: backend.name, token: token, backend: backend, coordinator: coordinator,
                                  peers: peers, logger: logger, now: { Date().timeIntervalSince1970 })
-        let server = AdminServer(host: "127.0.0.1", port: port, router: router, logger: logger)
+        let server = AdminServer(host: "127.0.0.1", port: port, router: router, logger: logger,
+                                 connectionLimits: connectionLimits)
         let bound = try await server.start()
         return AdminNode(backend: backend, coordinator: coordinator, server: server, port: bound)
     }

@@ -177,6 +177,9 @@ import Testing
         expectError(minimal + "[nodes.limits]\nmax_header_count = 0\n",
                     "edge.conf:13: nodes[0].limits.max_header_count: expected an integer from 1 to 10000, got 0",
                     kind: .invalidValue)
+        expectError(minimal + "[nodes.limits]\nmax_connections = 0\n",
+                    "edge.conf:13: nodes[0].limits.max_connections: expected an integer from 1 to 10000000, got 0",
+                    kind: .invalidValue)
         expectError(replacing("name = \"edge-1\"\nlisten", with: "name = \"edge-1\"\nrole = \"mid\"\nlisten"),
                     "edge.conf:10: nodes[0].role: expected \"edge\" or \"shield\", got \"mid\"", kind: .invalidValue)
         expectError(replacing("name = \"edge-1\"", with: "name = \"edge 1\""),

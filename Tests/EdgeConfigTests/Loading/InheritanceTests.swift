@@ -50,6 +50,9 @@ import Testing
         [nodes.limits]
         max_request_body_bytes = 0
         idle_timeout = 5
+        body_timeout = "3s"
+        body_buffer_size = "64KiB"
+        max_connections = 20
         """
 
     let config: EdgeConfiguration
@@ -81,6 +84,10 @@ import Testing
         #expect(edge2.limits.maxRequestBodyBytes == 0)
         #expect(edge2.limits.idleTimeout == .seconds(5))
         #expect(edge2.limits.headerTimeout == .seconds(10))
+        #expect(edge2.limits.bodyTimeout == .seconds(3))
+        #expect(edge2.limits.bodyBufferSize == 64 << 10)
+        #expect(edge2.limits.maxConnections == 20)
+        #expect(try config.node(named: "edge-1").limits.maxConnections == nil)
     }
 
     @Test func defaultsAreKeptForDisplay() {
@@ -135,6 +142,9 @@ import Testing
         #expect(limits.idleTimeout == .seconds(60))
         #expect(limits.maxRequestBodyBytes == 10 << 20)
         #expect(limits.drainTimeout == .seconds(15))
+        #expect(limits.bodyTimeout == .seconds(20))
+        #expect(limits.bodyBufferSize == 16 << 10)
+        #expect(limits.maxConnections == nil)
         #expect(LoggingSettings().level == .info)
         #expect(LoggingSettings().accessLog == .stdout)
     }

@@ -31,4 +31,14 @@ struct RequestLimitsTests {
         let uri = uri.hasPrefix("a") ? "/" + uri : uri
         #expect(limits.check(head(uri, headers)).map { Int($0.status.code) } == status)
     }
+
+    @Test func expectationsAreAnsweredBeforeTheBodyIsRead() {
+        #expect(limits.expectation(head()) == .none)
+        #expect(limits.expectation(head("/", [("host", "a"), ("expect", "100-continue")])) == .sendContinue)
+        #expect(limits.expectation(head("/", [("host", "a"), ("expect", "100-Continue")])) == .sendContinue)
+        #expect(limits.expectation(head("/", [("host", "a"), ("expect", "something-else")])) == .fail)
+        #expect(limits.expectation(head("/", [("host", "a"), ("expect", "100-continue, x")])) == .fail)
+        // RFC 9110 §10.1.1: a server must ignore 100-continue in an HTTP/1.0 request.
+        #expect(limits.expectation(head("/", version: .http1_0, [("expect", "100-continue")])) == .none)
+    }
 }

@@ -32,6 +32,23 @@ final class RawConnection: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Sends all of `bytes` (blocking while the server does not read), off the cooperative pool; how many were
+    /// sent before the peer closed or reset, if it did.
+    func sendAll(_ bytes: [UInt8]) async -> Int {
+        await offload {
+            var sent = 0
+            while sent < bytes.count {
+                let count = bytes.withUnsafeBytes {
+                    Glibc.send(self.fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL))
+                }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                sent += count
+            }
+            return sent
+        }
+    }
+
     /// Reads until the peer closes (or resets) or the receive timeout passes; returns what arrived and whether
     /// it closed. Runs on a Dispatch thread: a blocking read on Swift's small cooperative pool could starve the
     /// very server it is waiting for.
