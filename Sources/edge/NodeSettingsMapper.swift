@@ -40,10 +40,15 @@ enum NodeSettingsMapper {
         let proxy = ProxySettings(
             cacheName: cache.cacheName.isEmpty ? node.name : cache.cacheName, policy: policy,
             upstreamHostOverride: node.upstream.hostHeader,
-            defaultHost: "\(node.listen.host):\(node.listen.port)",
+            // An HTTP/1.0 request without Host is for the cluster's first site (or, with none, this listener).
+            defaultHost: configuration.cluster.serviceNames.first ?? "\(node.listen.host):\(node.listen.port)",
             cdnID: configuration.cluster.name, tier: node.role == .shield ? .shield : .edge,
             requestBudget: node.upstream.requestBudget.seconds,
-            compression: try CompressionSettings(node.compression, node: node.name))
+            compression: try CompressionSettings(node.compression, node: node.name),
+            hosts: HostPolicy(serviceNames: Set(configuration.cluster.serviceNames),
+                              unknownHosts: configuration.cluster.unknownHosts == .reject ? .reject : .pass),
+            keptOverrideHeaders: node.upstream.forwardHeaders,
+            stripsInternalHeaders: node.role == .edge && configuration.cluster.stripInternalHeaders)
         let shields = configuration.shields(for: node).map { shield in
             Upstream(name: shield.name, host: reachableHost(shield.listen.host), port: shield.listen.port,
                      tier: .shield)

@@ -57,6 +57,12 @@ struct RunCommand: AsyncParsableCommand {
             printError("\(error)")
             throw ExitCode.failure
         }
+        if configuration.cluster.serviceNames.isEmpty {
+            logger.warning("""
+                [cluster] service_names is empty: this node serves requests for any Host \
+                (list the sites it serves to have other hosts refused with 421)
+                """)
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         do {
             let gossip: GossipNode?

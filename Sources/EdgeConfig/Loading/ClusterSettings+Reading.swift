@@ -1,5 +1,5 @@
 extension ClusterSettings {
-    static let keys = ["name", "service_names", "gossip_key"]
+    static let keys = ["name", "service_names", "gossip_key", "unknown_hosts", "strip_internal_headers"]
 
     mutating func apply(_ reader: TableReader) throws(ConfigError) {
         try reader.checkKeys(allowed: Self.keys)
@@ -14,6 +14,14 @@ extension ClusterSettings {
             guard value.utf8.count >= 16 else { throw reader.invalid("gossip_key", expected: keyExpected, got: value) }
             gossipKey = value
         }
+        let policies = UnknownHosts.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+        if let value = try reader.string("unknown_hosts", expected: policies) {
+            guard let policy = UnknownHosts(rawValue: value) else {
+                throw reader.invalid("unknown_hosts", expected: policies, got: value)
+            }
+            unknownHosts = policy
+        }
+        if let value = try reader.bool("strip_internal_headers") { stripInternalHeaders = value }
         let expected = "a list of DNS names such as [\"www.cdn.test\"]"
         if let entries = try reader.stringArray("service_names", expected: expected) {
             var names: [String] = []

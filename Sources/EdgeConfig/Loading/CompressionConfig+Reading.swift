@@ -40,7 +40,8 @@ extension CompressionConfig {
         return true
     }
 
-    private static func isToken(_ text: Substring) -> Bool {
+    /// An RFC 9110 token (media type halves here; header field names in `upstream.forward_headers`).
+    static func isToken(_ text: Substring) -> Bool {
         !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9": true

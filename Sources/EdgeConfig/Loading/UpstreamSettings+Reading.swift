@@ -2,7 +2,7 @@ extension UpstreamSettings {
     static let keys = [
         "origins", "connect_timeout", "first_byte_timeout", "idle_timeout", "max_connections_per_host",
         "failure_threshold", "failure_backoff", "host_header", "shields", "failover", "health_check_path",
-        "health_check_interval", "health_check_timeout", "request_budget",
+        "health_check_interval", "health_check_timeout", "request_budget", "forward_headers",
     ]
 
     static let originsExpected = "a list of [[origins]] names or URLs such as \"http://127.0.0.1:8080\""
@@ -35,6 +35,19 @@ extension UpstreamSettings {
                 throw reader.invalid("host_header", expected: hostExpected, got: value)
             }
             hostHeader = value
+        }
+        let headersExpected = "a list of header names such as [\"x-forwarded-host\"]"
+        if let entries = try reader.stringArray("forward_headers", expected: headersExpected) {
+            var names: [String] = []
+            for entry in entries {
+                guard CompressionConfig.isToken(Substring(entry.text)) else {
+                    throw reader.context.error(.invalidValue, at: entry.path,
+                                               "expected a header name such as \"x-forwarded-host\", got "
+                                                   + ValueDescription.quote(entry.text))
+                }
+                names.append(entry.text.lowercased())
+            }
+            forwardHeaders = names
         }
         // Shield names are checked against [[nodes]] later, once every node is known.
         if let entries = try reader.stringArray("shields", expected: "a list of names of nodes with role \"shield\"") {

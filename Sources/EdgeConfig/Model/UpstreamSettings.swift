@@ -16,6 +16,9 @@ public struct UpstreamSettings: Sendable, Equatable {
     public var failureBackoff: Duration = .seconds(10)
     /// Host header sent upstream; `nil` forwards the client's Host.
     public var hostHeader: String?
+    /// Override request headers (`X-Forwarded-Host`, `X-Original-URL`, …) forwarded upstream instead of
+    /// removed, lower-case. Each one kept becomes part of the cache key (the stored response varies on it).
+    public var forwardHeaders: [String] = []
     /// Names of shield nodes an edge fetches through, before the origins. `nil` (the default) means every node
     /// with role "shield" for an edge and none for a shield; `[]` makes an edge fetch from the origins directly.
     /// Use `EdgeConfiguration.shields(for:)` for the resolved nodes.

@@ -15,6 +15,8 @@ public final class EdgeMetrics: Sendable {
     private let staleResponses: Counter
     private let loopsRefused: Counter
     private let connectionsRefused: Counter
+    /// Requests for hosts outside the service names, refused with 421 (a scanner, or a misrouted name).
+    private let misdirectedRequests: Counter
     private let upstreamLatency: Metrics.Timer
     private let upstreamErrors: Mutex<[String: Counter]>
     private let tierGauges: [String: Gauge]
@@ -40,6 +42,7 @@ public final class EdgeMetrics: Sendable {
         staleResponses = Counter(label: "edge_stale_served_total", factory: factory)
         loopsRefused = Counter(label: "edge_loops_refused_total", factory: factory)
         connectionsRefused = Counter(label: "edge_connections_refused_total", factory: factory)
+        misdirectedRequests = Counter(label: "edge_misdirected_requests_total", factory: factory)
         upstreamLatency = Metrics.Timer(label: "edge_upstream_first_byte_seconds", dimensions: [], factory: factory)
         upstreamErrors = Mutex([:])
         var gauges: [String: Gauge] = [:]
@@ -65,6 +68,7 @@ public final class EdgeMetrics: Sendable {
     func connectionRefused() { connectionsRefused.increment() }
     func staleServed() { staleResponses.increment() }
     func loopRefused() { loopsRefused.increment() }
+    func misdirected() { misdirectedRequests.increment() }
 
     func upstreamResponse(seconds: Double, upstream: String) {
         upstreamLatency.recordNanoseconds(Int64(seconds * 1e9))

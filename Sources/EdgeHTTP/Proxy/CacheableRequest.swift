@@ -4,12 +4,8 @@ import NIOCore
 import NIOHTTP1
 
 extension ProxyEngine {
-    /// GET and HEAD: look the request up, then serve, revalidate or fetch.
-    func respondCacheable(_ request: ProxyRequest) async -> ProxyResponse {
-        guard let key = cacheKey(for: request) else {
-            return errorResponse(.badRequest, message: "missing Host or malformed request target",
-                                 entry: detailEntry("bad request"))
-        }
+    /// GET and HEAD, admitted under `key`: look the request up, then serve, revalidate or fetch.
+    func respondCacheable(_ request: ProxyRequest, key: CacheKey) async -> ProxyResponse {
         let requestDirectives = CacheControl(headers: request.head.headers)
         let authorized = request.head.headers.contains(name: "authorization")
         let variant = variantKey(for: key, request: request)

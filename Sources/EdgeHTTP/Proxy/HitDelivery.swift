@@ -69,14 +69,17 @@ extension ProxyEngine {
     }
 
     /// The parts of a stored object's response head that are the same for every hit, built once per object:
-    /// the stored fields with this node's Via appended, and any upstream Cache-Status to prefix ours with.
+    /// the stored fields with this node's Via appended (and, at the outermost tier, without the CDN's internal
+    /// fields: the stored copy keeps them for purges), and any upstream Cache-Status to prefix ours with.
     func deliveryTemplate(for object: CachedObject) -> DeliveryTemplate {
         let cacheName = settings.cacheName
+        let stripsInternal = settings.stripsInternalHeaders
         return object.memo.delivery {
             var headers = object.headers
             let upstreamStatus = headers["cache-status"].joined(separator: ", ")
             for name in ["age", "cache-status", "content-length", "content-range"] { headers.remove(name: name) }
             ForwardingHeaders.appendVia(&headers, name: cacheName)
+            if stripsInternal { ForwardingHeaders.removeInternal(&headers) }
             // Strips a variant's internal stamp; adds `Vary: Accept-Encoding` to bases that vary by coding.
             let compression = compressionFacts(for: object, headers: &headers)
             return DeliveryTemplate(headers: headers,
@@ -95,11 +98,13 @@ extension ProxyEngine {
         return result
     }
 
-    /// Marks a response as having passed through this node: appends to Via (RFC 9110 §7.6.3) and appends this
+    /// Marks a response as having passed through this node: appends to Via (RFC 9110 §7.6.3), removes the CDN's
+    /// internal fields at the outermost tier (`ForwardingHeaders.internalResponseHeaders`), and appends this
     /// cache's entry to any Cache-Status the upstream tiers sent (RFC 9211: the list runs from the cache nearest
     /// the origin to the one nearest the user).
     func stamp(_ headers: inout HTTPHeaders, _ entry: CacheStatusEntry) {
         ForwardingHeaders.appendVia(&headers, name: settings.cacheName)
+        if settings.stripsInternalHeaders { ForwardingHeaders.removeInternal(&headers) }
         // Concatenation keeps the upstream tiers' entries exactly as they sent them.
         let upstream = headers["cache-status"].joined(separator: ", ")
         let ours = entry.serialized()

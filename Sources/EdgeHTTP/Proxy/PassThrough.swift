@@ -8,24 +8,21 @@ extension ProxyEngine {
     /// Methods other than GET and HEAD go to upstream unchanged; a successful unsafe method invalidates the
     /// stored responses for its target and for the URLs in Location / Content-Location on the same host
     /// (RFC 9111 §4.4).
-    func passThrough(_ request: ProxyRequest) async -> ProxyResponse {
-        let headers = ForwardingHeaders.upstreamRequestHeaders(
-            from: request.head.headers, clientAddress: request.clientAddress, viaName: settings.cacheName,
-            cdnLoopEntry: settings.cdnLoopEntry, hostOverride: settings.upstreamHostOverride, forCacheFill: false)
-        let upstreamRequest = UpstreamRequest(method: request.head.method, target: request.head.uri,
+    ///
+    /// What goes upstream is the admitted key's host and target, as for a cache fill.
+    func passThrough(_ request: ProxyRequest, key: CacheKey) async -> ProxyResponse {
+        let headers = upstreamHeaders(for: request, key: key, forCacheFill: false)
+        let upstreamRequest = UpstreamRequest(method: request.head.method, target: key.originForm,
                                               headers: headers, body: request.body)
         var entry = CacheStatusEntry(cacheName: settings.cacheName)
         entry.fwd = .request
-        let key = cacheKey(for: request)
         let response: UpstreamResponse
         do {
-            response = try await sendWithFallback(upstreamRequest, cacheKey: key?.primary ?? request.head.uri)
+            response = try await sendWithFallback(upstreamRequest, cacheKey: key.primary)
         } catch {
-            entry.detail = error.detail
-            return errorResponse(HTTPResponseStatus(statusCode: error.clientStatus), message: error.description,
-                                 entry: entry)
+            return upstreamFailureResponse(error, entry: entry, target: key.primary)
         }
-        if isUnsafe(request.head.method), (200..<400).contains(response.status), let key {
+        if isUnsafe(request.head.method), (200..<400).contains(response.status) {
             await invalidate(primaryKey: key.primary)
             for name in ["location", "content-location"] {
                 if let value = response.headers.first(name: name),
@@ -56,10 +53,7 @@ extension ProxyEngine {
     /// A Location or Content-Location URL on the request's own host, as a cache key; other hosts are ignored so
     /// one site cannot purge another's objects (§4.4).
     private func relatedKey(_ value: String, requestKey: CacheKey) -> CacheKey? {
-        if value.hasPrefix("/") {
-            return CacheKey(scheme: "http", host: requestKey.host, target: value)
-        }
-        guard let candidate = CacheKey(scheme: "http", host: requestKey.host, target: value),
+        guard let candidate = CacheKey.forRequest(target: value, host: requestKey.host),
               candidate.host == requestKey.host else { return nil }
         return candidate
     }

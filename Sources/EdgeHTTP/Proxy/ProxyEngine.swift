@@ -60,7 +60,7 @@ public final class ProxyEngine: Sendable {
         if LocalEndpoints.isLocal(request.head.uri) { return localEndpoints.respond(to: request) }
         guard request.head.method == .GET || request.head.method == .HEAD,
               !request.head.headers.contains(name: "authorization"),
-              let key = cacheKey(for: request) else { return nil }
+              case .proceed(let key) = admit(request) else { return nil }
         let variant = variantKey(for: key, request: request)
         guard let object = store.lookupInMemory(primaryKey: key.primary, variantKey: variant),
               purgeVerdict(object) == .keep else { return nil }
@@ -81,26 +81,74 @@ public final class ProxyEngine: Sendable {
                 "reason": "\(reason)", "cdn-loop": "\(request.head.headers["cdn-loop"].joined(separator: ", "))",
                 "target": "\(request.head.uri)", "client": "\(request.clientAddress)",
             ])
-            return errorResponse(.loopDetected, message: "\(reason) (CDN-Loop); check the upstreams in edge.conf",
+            // The reason names this CDN's nodes: it goes to the log, the client gets the generic text.
+            return errorResponse(.loopDetected, message: "forwarding loop detected (CDN-Loop)",
                                  entry: detailEntry("loop detected"))
         }
         if request.head.method.rawValue == "PURGE" { return await respondToPurgeMethod(request) }
+        let key: CacheKey
+        switch admit(request) {
+        case .proceed(let admitted):
+            key = admitted
+        case .serverOptions:
+            return serverOptionsResponse()
+        case .badRequest(let reason):
+            logger.debug("request refused before forwarding", metadata: [
+                "reason": "\(reason)", "target": "\(request.head.uri)", "client": "\(request.clientAddress)",
+            ])
+            return errorResponse(.badRequest, message: reason, entry: detailEntry("bad request"))
+        case .misdirected(let host):
+            metrics.misdirected()
+            logger.debug("request for a host this cluster does not serve", metadata: [
+                "host": "\(host)", "client": "\(request.clientAddress)",
+            ])
+            return errorResponse(.misdirectedRequest, message: "this server does not serve that host",
+                                 entry: detailEntry("unknown host"))
+        }
         switch request.head.method {
         case .GET, .HEAD:
-            return await respondCacheable(request)
+            return await respondCacheable(request, key: key)
         default:
-            return await passThrough(request)
+            return await passThrough(request, key: key)
         }
     }
 
     // MARK: Request filter and keys
 
-    /// The request's cache key. The Host's port is left out: every node of the CDN serves the same sites, and
-    /// the port a client happened to connect to (8081 on one edge, 8082 on another, 8090 on a shield) must not
-    /// split one object into several, or the tiers could not share it.
+    /// The request filter: whether the request can be keyed and forwarded, for a host this node serves
+    /// (`RequestAdmission`). The key leaves the Host's port out: every node of the CDN serves the same sites,
+    /// and the port a client happened to connect to (8081 on one edge, 8090 on a shield) must not split one
+    /// object into several, or the tiers could not share it.
+    func admit(_ request: ProxyRequest) -> RequestAdmission.Verdict {
+        RequestAdmission.admit(method: request.head.method, target: request.head.uri,
+                               host: request.head.headers.first(name: "host"), defaultHost: settings.defaultHost,
+                               hosts: settings.hosts)
+    }
+
+    /// The request's cache key, or `nil` when the request filter would not admit it.
     func cacheKey(for request: ProxyRequest) -> CacheKey? {
-        let host = request.head.headers.first(name: "host") ?? settings.defaultHost
-        return CacheKey(scheme: "http", host: CacheKey.hostWithoutPort(host), target: request.head.uri)
+        guard case .proceed(let key) = admit(request) else { return nil }
+        return key
+    }
+
+    /// `OPTIONS *`: what the node itself supports (RFC 9110 §9.3.7), never forwarded.
+    func serverOptionsResponse() -> ProxyResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "allow", value: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+        headers.add(name: "content-length", value: "0")
+        headers.add(name: "cache-control", value: "no-store")
+        headers.add(name: "date", value: HTTPDate.format(Int64(now())))
+        return ProxyResponse(status: .ok, headers: headers, body: .empty, phase: .bypass)
+    }
+
+    /// The headers sent upstream for `request`, keyed by `key` (see `ForwardingHeaders`).
+    func upstreamHeaders(for request: ProxyRequest, key: CacheKey, forCacheFill: Bool) -> HTTPHeaders {
+        let trusted = ClientAddressHeaders.comesFromClusterTier(request.head.headers, cdnID: settings.cdnID,
+                                                                tier: settings.tier)
+        return ForwardingHeaders.upstreamRequestHeaders(
+            from: request.head.headers, key: key, clientAddress: request.clientAddress, trustedHop: trusted,
+            keptOverrides: settings.keptOverrideHeaders, viaName: settings.cacheName,
+            cdnLoopEntry: settings.cdnLoopEntry, forCacheFill: forCacheFill)
     }
 
     /// The variant this request selects, from the Vary fields last stored for the URL.
@@ -114,6 +162,17 @@ public final class ProxyEngine: Sendable {
         entry.hit = true
         entry.ttl = Int(ttl.rounded(.down))
         return entry
+    }
+
+    /// A failed upstream fetch as the client sees it: the generic reason only ("upstream connect failed"), in the
+    /// body and in Cache-Status. Which upstream failed and the client library's own error name internal hosts
+    /// and addresses, so they go to the log only; an edge relays a shield's body and Cache-Status entries to the
+    /// public, so a shield follows the same rule.
+    func upstreamFailureResponse(_ error: UpstreamError, entry: CacheStatusEntry, target: String) -> ProxyResponse {
+        var entry = entry
+        entry.detail = error.detail
+        logger.warning("no upstream answered", metadata: ["target": "\(target)", "error": "\(error)"])
+        return errorResponse(HTTPResponseStatus(statusCode: error.clientStatus), message: error.detail, entry: entry)
     }
 
     func errorResponse(_ status: HTTPResponseStatus, message: String, entry: CacheStatusEntry,

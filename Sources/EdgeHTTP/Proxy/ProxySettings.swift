@@ -19,10 +19,25 @@ public struct ProxySettings: Sendable {
     public var requestBudget: Double
     /// What is compressed at delivery (brotli/gzip variants stored beside the object) and how hard.
     public var compression: CompressionSettings
+    /// Which hosts this node serves; requests for others get 421 (see `RequestAdmission`).
+    public var hosts: HostPolicy
+    /// Override headers (`X-Forwarded-Host`, `X-Original-URL`, …) forwarded upstream instead of removed,
+    /// lower-case; each becomes part of the cache key (see `ForwardingHeaders`).
+    public var keptOverrideHeaders: [String] {
+        didSet { keptOverrideHeaders = keptOverrideHeaders.map { $0.lowercased() } }
+    }
+    /// Whether responses leave this node without the headers meant only for the CDN's own tiers
+    /// (`edge-origin-fetched-at`, `Surrogate-Key`, `Cache-Tag`): true at the outermost tier, where clients are.
+    public var stripsInternalHeaders: Bool
 
     public init(cacheName: String, policy: StoragePolicy, upstreamHostOverride: String? = nil,
                 defaultHost: String = "localhost", cdnID: String = "edge", tier: CDNLoop.Tier = .edge,
-                requestBudget: Double = 20, compression: CompressionSettings = CompressionSettings()) {
+                requestBudget: Double = 20, compression: CompressionSettings = CompressionSettings(),
+                hosts: HostPolicy = HostPolicy(), keptOverrideHeaders: [String] = [],
+                stripsInternalHeaders: Bool? = nil) {
+        self.hosts = hosts
+        self.keptOverrideHeaders = keptOverrideHeaders.map { $0.lowercased() }
+        self.stripsInternalHeaders = stripsInternalHeaders ?? (tier == .edge)
         self.defaultHost = defaultHost
         self.cacheName = cacheName
         self.policy = policy

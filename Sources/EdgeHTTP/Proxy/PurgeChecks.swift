@@ -44,7 +44,7 @@ extension ProxyEngine {
                                  entry: detailEntry("purge disabled"))
         }
         guard let key = cacheKey(for: request) else {
-            return errorResponse(.badRequest, message: "missing Host or malformed request target",
+            return errorResponse(.badRequest, message: "malformed request target or a host this node does not serve",
                                  entry: detailEntry("bad request"))
         }
         return await handler(request, key.primary)

@@ -90,16 +90,15 @@ extension ProxyEngine {
         }
         defer { release() }
 
-        var headers = ForwardingHeaders.upstreamRequestHeaders(
-            from: request.head.headers, clientAddress: request.clientAddress, viaName: settings.cacheName,
-            cdnLoopEntry: settings.cdnLoopEntry, hostOverride: settings.upstreamHostOverride, forCacheFill: true)
+        var headers = upstreamHeaders(for: request, key: key, forCacheFill: true)
         if let stale {
             for (name, value) in settings.policy.revalidationHeaders(stored: stale.storedInfo) {
                 headers.replaceOrAdd(name: name, value: value)
             }
         }
         // HEAD is fetched as GET so the object can be stored, as nginx's proxy_cache_convert_head does.
-        let upstreamRequest = UpstreamRequest(method: .GET, target: request.head.uri, headers: headers)
+        // The key's normalised target, never the client's spelling of it: the origin answers what is keyed.
+        let upstreamRequest = UpstreamRequest(method: .GET, target: key.originForm, headers: headers)
 
         let requestTime = now()
         if let stale, allUpstreamsDown(for: key, now: requestTime),
@@ -118,9 +117,7 @@ extension ProxyEngine {
             }
             var entry = CacheStatusEntry(cacheName: settings.cacheName)
             entry.fwd = stale == nil ? .miss : .stale
-            entry.detail = error.detail
-            return errorResponse(HTTPResponseStatus(statusCode: error.clientStatus), message: error.description,
-                                 entry: entry)
+            return upstreamFailureResponse(error, entry: entry, target: key.primary)
         }
         let responseTime = now()
         // A shield reports when it got its copy from the origin; a copy older than a purge must not count as new.
@@ -139,6 +136,7 @@ extension ProxyEngine {
         }
 
         var responseHeaders = ForwardingHeaders.endToEndResponseHeaders(from: upstreamResponse.headers)
+        ForwardingHeaders.keyingKeptOverrides(&responseHeaders, keptOverrides: settings.keptOverrideHeaders)
         if !responseHeaders.contains(name: "date") {
             responseHeaders.add(name: "date", value: HTTPDate.format(Int64(responseTime)))
         }
@@ -275,7 +273,9 @@ extension ProxyEngine {
                 break
             }
             do {
-                let response = try await client.send(request, to: upstream, logger: logger, timeLimit: remaining)
+                let attempt = ForwardingHeaders.addressed(request, to: upstream,
+                                                          hostOverride: settings.upstreamHostOverride)
+                let response = try await client.send(attempt, to: upstream, logger: logger, timeLimit: remaining)
                 health.record(response.status >= 500 ? .failure : .success, for: upstream, now: now())
                 metrics.upstreamResponse(seconds: response.firstByteSeconds, upstream: upstream.name)
                 let moreToTry = index + 1 < plan.count

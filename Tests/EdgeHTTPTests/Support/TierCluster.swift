@@ -74,6 +74,7 @@ final class TierCluster: @unchecked Sendable {
         var text = """
             [cluster]
             name = "tier-test"
+            service_names = ["www.tier.test"]
 
             [defaults.upstream]
             origins = ["http://127.0.0.1:\(originPort)"]
