@@ -38,13 +38,15 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
-        // Cache policy (RFC 9111), eviction structures, memory and disk tiers, coalescing.
+        // Cache policy (RFC 9111), eviction structures, memory and disk tiers, coalescing. Structured fields
+        // (RFC 8941: CDN-Cache-Control as a Dictionary) are parsed with swift-http-structured-headers.
         .target(name: "EdgeCache", dependencies: [
             "EdgeCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Collections", package: "swift-collections"),
+            .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
         ]),
 
         // Brotli from the system library (libbrotli-dev); the module map links encoder, decoder and common.
@@ -108,7 +110,6 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
         ]),
 
         // DNS-style routing: message codec, zone responder and nearest-healthy-edge choice (pure), UDP/TCP server.
@@ -161,6 +162,7 @@ let package = Package(
             "EdgeCache", "EdgeCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
         ]),
         .testTarget(name: "EdgeConfigTests", dependencies: ["EdgeConfig"]),
         .testTarget(name: "EdgeOriginTests", dependencies: [

@@ -97,9 +97,14 @@ public final class EdgeServer: Service, Sendable {
                     // Outbound header validation is off: response fields come from upstream responses NIO's parser
                     // already accepted, or from this node, which never puts CR/LF in a value (Cache-Status
                     // details are sf-strings); validating them again on every hit costs ~8% of the hit path.
+                    // Extension methods (RFC 9110 §9.1) get past NIO's parser, which knows a fixed list only.
+                    let methods = ExtensionMethodQueue()
+                    try sync.addHandler(ExtensionMethodAdapter(queue: methods))
                     try sync.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false,
                         withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+                    try sync.addHandler(ExtensionMethodRestorer(queue: methods),
+                                        position: .after(sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)))
                     try sync.addHandler(RequestLifecycleHandler())
                     try sync.addHandler(HTTPRequestHandler(engine: engine, observer: observer, limits: limits,
                                                            bodyBufferBytes: settings.bodyBufferBytes,

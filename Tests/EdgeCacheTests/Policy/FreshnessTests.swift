@@ -1,6 +1,10 @@
+import Foundation
 @testable import EdgeCache
 import NIOHTTP1
 import Testing
+
+/// An IMF-fixdate with its comma taken out: a near miss that is not an HTTP-date.
+private func withoutComma(_ date: String) -> String { date.replacingOccurrences(of: ",", with: "") }
 
 @Suite("Freshness lifetime (RFC 9111 §4.2.1, §4.2.2, RFC 9213)")
 struct FreshnessLifetimeTests {
@@ -36,6 +40,33 @@ struct FreshnessLifetimeTests {
         Row(name: "conflicting Expires lines are stale",
             fields: [("Date", httpDate(t0)), ("Expires", httpDate(t0 + 10)), ("Expires", httpDate(t0 + 20))],
             lifetime: 0, source: .expires),
+        // RFC 9111 §5.3: an Expires that is not an HTTP-date is in the past, however near the miss and however far
+        // ahead the date it almost names.
+        Row(name: "Expires without the comma is already expired",
+            fields: [("Date", httpDate(t0)), ("Expires", withoutComma(httpDate(t0 + 86_400)))],
+            lifetime: 0, source: .expires),
+        Row(name: "Expires with a doubled space is already expired",
+            fields: [("Date", httpDate(t0)), ("Expires", httpDate(t0 + 86_400).replacingOccurrences(of: " ", with: "  "))],
+            lifetime: 0, source: .expires),
+        Row(name: "Expires with a lowercase zone is already expired",
+            fields: [("Date", httpDate(t0)), ("Expires", httpDate(t0 + 86_400).replacingOccurrences(of: "GMT", with: "gmt"))],
+            lifetime: 0, source: .expires),
+        Row(name: "Expires with dashes in an IMF-fixdate is already expired",
+            fields: [("Date", httpDate(t0)), ("Expires", "Sun, 06-Nov-2050 08:49:37 GMT")], lifetime: 0, source: .expires),
+        Row(name: "Expires with a one-digit hour is already expired",
+            fields: [("Date", httpDate(t0)), ("Expires", "Sun, 06 Nov 2050 8:49:37 GMT")], lifetime: 0, source: .expires),
+        Row(name: "Expires in asctime form counts",
+            fields: [("Date", "Tue Nov 14 22:13:20 2023"), ("Expires", "Tue Nov 14 22:23:20 2023")],
+            lifetime: 600, source: .expires),
+        Row(name: "Expires in rfc850 form counts",
+            fields: [("Date", httpDate(t0)), ("Expires", "Tuesday, 14-Nov-23 22:23:20 GMT")],
+            lifetime: 600, source: .expires),
+        Row(name: "an invalid Date is absent: Expires minus receipt time",
+            fields: [("Date", withoutComma(httpDate(t0 - 500))), ("Expires", httpDate(t0 + 100))],
+            lifetime: 100, source: .expires),
+        Row(name: "an invalid Last-Modified gives no heuristic",
+            fields: [("Date", httpDate(t0)), ("Last-Modified", withoutComma(httpDate(t0 - 1000)))], lifetime: 0,
+            source: .heuristic),
         Row(name: "invalid max-age is stale even with a future Expires",
             fields: [("Cache-Control", "max-age=abc"), ("Date", httpDate(t0)), ("Expires", httpDate(t0 + 100))],
             lifetime: 0, source: .maxAge),
@@ -148,6 +179,11 @@ struct CurrentAgeTests {
         Row(name: "apparent age vs Age: the larger wins (apparent larger)",
             fields: [("Date", httpDate(t0 - 90)), ("Age", "60")], requestTime: t0 - 1, responseTime: t0, now: t0,
             age: 90),
+        Row(name: "an invalid Date does not skew age (treated as absent)",
+            fields: [("Date", withoutComma(httpDate(t0 - 100_000)))], requestTime: t0, responseTime: t0, now: t0 + 5,
+            age: 5),
+        Row(name: "a Date with a lowercase month does not skew age",
+            fields: [("Date", "Tue, 14 nov 2023 20:00:00 GMT")], requestTime: t0, responseTime: t0, now: t0, age: 0),
         Row(name: "Date ahead of our clock is not negative", fields: [("Date", httpDate(t0 + 50))],
             requestTime: t0 - 1, responseTime: t0, now: t0, age: 1),
         Row(name: "Age list uses the first member", fields: [("Age", "10, 20")], requestTime: t0, responseTime: t0,

@@ -48,7 +48,7 @@ public struct CacheControl: Equatable, Sendable {
     public var onlyIfCached = false
     /// Whether any directive (known or not) was present: RFC 9213 falls back to Cache-Control when a targeted
     /// field has no usable value.
-    public private(set) var isEmpty = true
+    public internal(set) var isEmpty = true
 
     public init() {}
 
@@ -125,14 +125,14 @@ public struct CacheControl: Equatable, Sendable {
     }
 
     /// The field names of a qualified `no-cache` / `private`; accepts the token form too.
-    private static func fieldNames(_ argument: String?) -> [String] {
+    static func fieldNames(_ argument: String?) -> [String] {
         guard let argument else { return [] }
         return FieldList.members(of: Substring(argument))
             .filter { FieldList.isToken($0) }
             .map { $0.lowercased() }
     }
 
-    private static func union(_ existing: [String], _ new: [String]) -> [String] {
+    static func union(_ existing: [String], _ new: [String]) -> [String] {
         var result = existing
         for name in new where !result.contains(name) { result.append(name) }
         return result

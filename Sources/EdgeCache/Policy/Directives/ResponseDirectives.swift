@@ -19,12 +19,12 @@ public struct ResponseDirectives: Equatable, Sendable {
         self.targetedField = targetedField
     }
 
-    /// Picks the first targeted field (in `targetedFields` order) that has at least one directive, else
-    /// Cache-Control.
+    /// Picks the first targeted field (in `targetedFields` order) that is a valid Dictionary with at least one
+    /// directive, else Cache-Control. A targeted field that fails to parse, or gives a directive the wrong type,
+    /// is ignored as if absent (RFC 9213 §2.1; see `TargetedCacheControl`).
     public init(response headers: HTTPHeaders, targetedFields: [String]) {
         for field in targetedFields where headers.contains(name: field) {
-            let control = CacheControl(headers: headers, field: field)
-            if !control.isEmpty {
+            if let control = TargetedCacheControl.parse(lines: headers[field]) {
                 self.init(control: control, targetedField: field.lowercased())
                 return
             }

@@ -12,7 +12,7 @@ public struct CacheStatusEntry: Equatable, Sendable {
         case request
         case stale
         case partial
-        /// A value defined after RFC 9211, kept so an upstream's member round-trips.
+        /// A value defined after RFC 9211.
         case other(String)
 
         public var token: String {
@@ -26,20 +26,6 @@ public struct CacheStatusEntry: Equatable, Sendable {
             case .stale: return "stale"
             case .partial: return "partial"
             case .other(let token): return token
-            }
-        }
-
-        public init(token: String) {
-            switch token {
-            case "bypass": self = .bypass
-            case "method": self = .method
-            case "uri-miss": self = .uriMiss
-            case "vary-miss": self = .varyMiss
-            case "miss": self = .miss
-            case "request": self = .request
-            case "stale": self = .stale
-            case "partial": self = .partial
-            default: self = .other(token)
             }
         }
     }
@@ -56,23 +42,9 @@ public struct CacheStatusEntry: Equatable, Sendable {
     public var collapsed: Bool
     public var key: String?
     public var detail: String?
-    /// Parameters this type does not model, as `name` and serialised value (`nil` for boolean true), kept so a
-    /// parsed upstream member is re-emitted unchanged.
-    public var extensions: [Extension]
-
-    public struct Extension: Equatable, Sendable {
-        public var name: String
-        public var value: String?
-
-        public init(name: String, value: String?) {
-            self.name = name
-            self.value = value
-        }
-    }
 
     public init(cacheName: String, hit: Bool = false, fwd: Forward? = nil, fwdStatus: Int? = nil, ttl: Int? = nil,
-                stored: Bool = false, collapsed: Bool = false, key: String? = nil, detail: String? = nil,
-                extensions: [Extension] = []) {
+                stored: Bool = false, collapsed: Bool = false, key: String? = nil, detail: String? = nil) {
         self.cacheName = cacheName
         self.hit = hit
         self.fwd = fwd
@@ -82,7 +54,6 @@ public struct CacheStatusEntry: Equatable, Sendable {
         self.collapsed = collapsed
         self.key = key
         self.detail = detail
-        self.extensions = extensions
     }
 
     /// The member as it appears in the field, e.g. `edge-1; fwd=stale; fwd-status=304; ttl=60`.
@@ -96,21 +67,11 @@ public struct CacheStatusEntry: Equatable, Sendable {
         if collapsed { text += "; collapsed" }
         if let key { text += "; key=" + StructuredText.string(key) }
         if let detail { text += "; detail=" + StructuredText.string(detail) }
-        for item in extensions where StructuredText.isKey(item.name) {
-            text += "; " + item.name + (item.value.map { "=" + $0 } ?? "")
-        }
         return text
     }
 
     /// Serialises a list of members into one field value.
     public static func serializeList(_ entries: [CacheStatusEntry]) -> String {
         entries.map { $0.serialized() }.joined(separator: ", ")
-    }
-
-    /// Parses a Cache-Status field value leniently: a member that cannot be read is skipped rather than
-    /// discarding the whole field (as strict RFC 8941 parsing would), since the goal is to keep what upstream
-    /// tiers said.
-    public static func parseList(_ value: String) -> [CacheStatusEntry] {
-        CacheStatusParser.parseList(value)
     }
 }

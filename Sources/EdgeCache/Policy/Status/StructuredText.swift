@@ -1,41 +1,36 @@
-/// The few pieces of RFC 8941 structured-field syntax that Cache-Status needs.
+import RawStructuredFieldValues
+
+/// Writing the bare items of a Cache-Status member (RFC 9211 on RFC 8941), with swift-http-structured-headers as
+/// the one home of the grammar: a name is written as an sf-token when the library accepts it as one, else as an
+/// sf-string.
+///
+/// The member itself is assembled by `CacheStatusEntry` as `name; param; param=value` — the spaced form RFC 9211's
+/// examples use and that logs, tests and operators read — so only the items go through the library.
 enum StructuredText {
-    /// sf-token: ( ALPHA / "*" ) *( tchar / ":" / "/" )
+    /// Whether `text` is an sf-token: ( ALPHA / "*" ) *( tchar / ":" / "/" ).
     static func isToken(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard let first = bytes.first, URIText.isAlpha(first) || first == UInt8(ascii: "*") else { return false }
-        return bytes.dropFirst().allSatisfy {
-            FieldList.isTokenByte($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "/")
-        }
+        serialized(.token(text)) != nil
     }
 
-    /// key: ( lcalpha / "*" ) *( lcalpha / DIGIT / "_" / "-" / "." / "*" )
-    static func isKey(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard let first = bytes.first, isLowerAlpha(first) || first == UInt8(ascii: "*") else { return false }
-        return bytes.dropFirst().allSatisfy {
-            isLowerAlpha($0) || URIText.isDigit($0) || "_-.*".utf8.contains($0)
-        }
-    }
-
-    static func isLowerAlpha(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
-
-    /// sf-string: quotes and backslashes escaped; characters outside printable ASCII, which an sf-string cannot
-    /// carry, become "?" so the text stays readable rather than being rejected.
+    /// An sf-string. Characters an sf-string cannot carry (outside printable ASCII) become "?" first, so the text
+    /// stays readable rather than being rejected.
     static func string(_ text: String) -> String {
-        var result = "\""
+        var printable = ""
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case " "..."~": result.unicodeScalars.append(scalar)
-            default: result += "?"
-            }
+            if (" "..."~").contains(scalar) { printable.unicodeScalars.append(scalar) } else { printable += "?" }
         }
-        return result + "\""
+        // Printable ASCII is always a valid sf-string; the fallback is never reached, and is still well-formed.
+        return serialized(.string(printable)) ?? "\"?\""
     }
 
     static func tokenOrString(_ text: String) -> String {
-        isToken(text) ? text : string(text)
+        serialized(.token(text)) ?? string(text)
+    }
+
+    /// The item as the library writes it, or `nil` when the value is not valid for its type.
+    private static func serialized(_ item: RFC9651BareItem) -> String? {
+        var serializer = StructuredFieldValueSerializer()
+        guard let bytes = try? serializer.writeItemFieldValue(Item(bareItem: item, parameters: [:])) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
