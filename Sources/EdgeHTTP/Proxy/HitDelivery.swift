@@ -49,12 +49,12 @@ extension ProxyEngine {
             case .single(let range):
                 status = .partialContent
                 body = body.getSlice(at: body.readerIndex + range.first, length: range.count) ?? body
-                headers.add(name: "content-range", value: range.contentRange(total: total))
+                headers.replaceOrAdd(name: "content-range", value: range.contentRange(total: total))
                 contentLength = String(body.readableBytes)
             case .unsatisfiable:
                 status = .rangeNotSatisfiable
                 body = ByteBuffer()
-                headers.add(name: "content-range", value: "bytes */\(total)")
+                headers.replaceOrAdd(name: "content-range", value: "bytes */\(total)")
                 contentLength = "0"
             case .whole, .multiple:
                 break
@@ -77,7 +77,9 @@ extension ProxyEngine {
         return object.memo.delivery {
             var headers = object.headers
             let upstreamStatus = headers["cache-status"].joined(separator: ", ")
-            for name in ["age", "cache-status", "content-length", "content-range"] { headers.remove(name: name) }
+            // Content-Range stays: a stored 200 may carry it and is served as stored (RFC 9111 §3.1); a 206 or
+            // 416 answered from the object below replaces it.
+            for name in ["age", "cache-status", "content-length"] { headers.remove(name: name) }
             ForwardingHeaders.appendVia(&headers, name: cacheName)
             if stripsInternal { ForwardingHeaders.removeInternal(&headers) }
             // Strips a variant's internal stamp; adds `Vary: Accept-Encoding` to bases that vary by coding.

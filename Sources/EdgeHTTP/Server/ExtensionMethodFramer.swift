@@ -73,6 +73,12 @@ struct ExtensionMethodFramer {
     }
 
     mutating func feed(_ input: [UInt8]) -> Output {
+        input.withUnsafeBytes { feed($0) }
+    }
+
+    /// Reads one read's bytes in place (the handler passes the ByteBuffer's own storage: no copy unless a method
+    /// is replaced or held back).
+    mutating func feed(_ input: UnsafeRawBufferPointer) -> Output {
         var segments = Segments()
         var requests: [String?] = []
         var index = 0
@@ -133,7 +139,7 @@ struct ExtensionMethodFramer {
     }
 
     /// Reads head bytes up to the end of the head or of the input; returns where it stopped.
-    private mutating func scanHead(_ scan: inout HeadScan, input: [UInt8], from start: Int) -> Int {
+    private mutating func scanHead(_ scan: inout HeadScan, input: UnsafeRawBufferPointer, from start: Int) -> Int {
         var index = start
         while index < input.count {
             let byte = input[index]
@@ -236,12 +242,12 @@ private struct Segments {
     }
 
     /// Gives back bytes held from earlier reads, unchanged, before input from `start` on.
-    mutating func release(held: [UInt8], upTo start: Int, in input: [UInt8]) {
+    mutating func release(held: [UInt8], upTo start: Int, in input: UnsafeRawBufferPointer) {
         guard !held.isEmpty else { return }
         replace(upTo: start, resumingAt: start, with: held)
     }
 
-    func result(_ input: [UInt8]) -> [UInt8]? {
+    func result(_ input: UnsafeRawBufferPointer) -> [UInt8]? {
         guard changed else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(input.count + 16)

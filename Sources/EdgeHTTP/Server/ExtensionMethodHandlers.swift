@@ -44,7 +44,7 @@ final class ExtensionMethodAdapter: ChannelInboundHandler {
             context.fireChannelRead(data)
             return
         }
-        let output = framer.feed(Array(buffer.readableBytesView))
+        let output = buffer.withUnsafeReadableBytes { framer.feed($0) }
         queue.append(output.requests)
         guard let bytes = output.bytes else {
             context.fireChannelRead(data)

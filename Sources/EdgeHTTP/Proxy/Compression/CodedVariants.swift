@@ -46,7 +46,8 @@ enum CodedVariants {
     }
 
     /// Turns an identity head into `coding`'s: Content-Encoding, derived weak ETag, merged Vary, no
-    /// Accept-Ranges. Content-Length is the caller's (known for stored variants, absent while streaming).
+    /// Accept-Ranges, and no Content-Range (a stored 200 may carry one, but it counts identity bytes).
+    /// Content-Length is the caller's (known for stored variants, absent while streaming).
     static func applyCoding(_ coding: ContentCoding, to headers: inout HTTPHeaders, identityETag: EntityTag?) {
         headers.replaceOrAdd(name: "content-encoding", value: coding.token)
         if let identityETag {
@@ -56,6 +57,7 @@ enum CodedVariants {
             headers.remove(name: "etag")
         }
         headers.remove(name: "accept-ranges")
+        headers.remove(name: "content-range")
         mergeVary(&headers)
     }
 
@@ -66,6 +68,7 @@ enum CodedVariants {
         headers.remove(name: "content-length")
         headers.remove(name: "etag")
         headers.remove(name: "accept-ranges")
+        headers.remove(name: "content-range")
         mergeVary(&headers)
     }
 
