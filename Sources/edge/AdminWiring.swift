@@ -31,7 +31,7 @@ struct NodeAdminBackend: AdminBackend {
                             uptimeSeconds: max(0, wallClockSeconds() - node.startedAt), cache: tiers,
                             hitRatio: node.load.hitRatio, requests: node.load.requestsServed,
                             bytesServed: node.load.bytesServed,
-                            purgeRules: node.engine.purgeLedger.snapshot.rules.count)
+                            purgeRules: node.engine.purgeLedger.snapshot.rules.count, disk: node.diskHealth)
     }
 
     /// Every node of the file, with its state from gossip (`unknown` without a gossip view; this node is alive).
@@ -59,8 +59,9 @@ struct NodeAdminBackend: AdminBackend {
     }
 
     func applyPurge(_ command: EdgeCache.PurgeCommand) async -> LocalPurgeResult {
-        let (applied, effect) = await node.applyPurge(command)
-        return LocalPurgeResult(removed: effect.removed, marked: effect.marked, applied: applied)
+        let outcome = await node.applyPurge(command)
+        return LocalPurgeResult(removed: outcome.effect.removed, marked: outcome.effect.marked,
+                                applied: outcome.applied, error: outcome.failure)
     }
 
     func cacheReport(primaryKey: String) async -> CacheReport {

@@ -13,7 +13,8 @@ struct EdgePurgeCommand: AsyncParsableCommand {
             prints each node's result. A hard purge removes the objects; --soft marks them stale so the next \
             request revalidates. Members that are down get it when they come back.
 
-            Exit codes: 0 every node applied it; 1 some node has it pending or skipped; 2 bad arguments or \
+            Exit codes: 0 every node applied it durably; 1 some node has it pending, skipped or failed (a node \
+            that could not save its purge ledger); 2 bad arguments or \
             configuration (including a URL the node refuses); 3 the admin API was unreachable, refused the \
             token or answered unexpectedly. Argument errors caught by the parser itself exit 64.
             """
@@ -88,7 +89,8 @@ struct EdgePurgeCommand: AsyncParsableCommand {
         text += TextTable.render(["NODE", "ROLE", "STATUS", "REMOVED", "MARKED", "MS", "NOTE"], rows,
                                  rightAligned: [3, 4, 5])
         if !report.complete {
-            text += "\nnot every node has it yet: pending nodes get it when they are alive again"
+            text += "\nnot every node has it yet: pending nodes get it when they are alive again, failed nodes "
+                + "(which could not save it durably) when they can; both are retried every few seconds"
         }
         return text
     }

@@ -16,6 +16,8 @@ public protocol AdminBackend: Sendable {
     /// Applies a purge to this node only: record it in the ledger (which refuses fetches still in flight and
     /// marks soft-purged objects), then remove what a hard purge covers (`TieredStore.apply(_:)`). Must be
     /// idempotent by `command.id`: report `applied: false` and change nothing for an id already recorded.
+    /// Report `error` when the purge is not durable here (the ledger could not be saved), also for an id
+    /// recorded before: a purge counts as applied only once it survives a restart.
     func applyPurge(_ command: PurgeCommand) async -> LocalPurgeResult
 
     /// Where and how an object is cached on this node, by primary key.

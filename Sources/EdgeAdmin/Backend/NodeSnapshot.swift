@@ -1,3 +1,5 @@
+import EdgeCache
+
 /// One cache tier's occupancy.
 public struct TierUsage: Codable, Sendable, Equatable {
     /// `memory` or `disk`.
@@ -33,9 +35,12 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
     public var bytesServed: Int
     /// Rules in the purge ledger.
     public var purgeRules: Int
+    /// The disk tier's health (`degraded` while faults persist or the purge ledger cannot be saved); absent
+    /// without a disk tier.
+    public var disk: DiskHealthReport?
 
     public init(node: String, role: String, uptimeSeconds: Double, cache: [TierUsage], hitRatio: Double?,
-                requests: Int, bytesServed: Int, purgeRules: Int = 0) {
+                requests: Int, bytesServed: Int, purgeRules: Int = 0, disk: DiskHealthReport? = nil) {
         self.node = node
         self.role = role
         self.uptimeSeconds = uptimeSeconds
@@ -44,10 +49,11 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
         self.requests = requests
         self.bytesServed = bytesServed
         self.purgeRules = purgeRules
+        self.disk = disk
     }
 
     enum CodingKeys: String, CodingKey {
-        case node, role, cache, requests
+        case node, role, cache, requests, disk
         case uptimeSeconds = "uptime_seconds"
         case hitRatio = "hit_ratio"
         case bytesServed = "bytes_served"

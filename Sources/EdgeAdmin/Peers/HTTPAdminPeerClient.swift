@@ -31,7 +31,8 @@ public struct HTTPAdminPeerClient: AdminPeerClient {
         request.headers.add(name: Self.relayHeader, value: command.id)
         request.body = .bytes(PurgeRequest.relayBody(for: command))
         let result = try await send(request, timeout: relayTimeout, as: NodePurgeResult.self)
-        return LocalPurgeResult(removed: result.removed, marked: result.marked, applied: result.applied)
+        return LocalPurgeResult(removed: result.removed, marked: result.marked, applied: result.applied,
+                                error: result.status == .ok ? nil : result.error ?? "not applied")
     }
 
     public func status(of member: MemberInfo) async throws -> StatusDocument {

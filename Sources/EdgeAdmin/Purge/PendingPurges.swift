@@ -1,8 +1,9 @@
 import EdgeCache
 
-/// Purges owed to members that could not be reached, per member, bounded.
+/// Purges owed to members that could not be reached or could not make them durable, per member, bounded.
 ///
-/// A member that was down when a purge went out gets it when it is back (`PurgeCoordinator.retryPending()`).
+/// A member that was down when a purge went out gets it when it is back, and one whose purge ledger could not
+/// be saved gets it again until it can (`PurgeCoordinator.retryPending()`).
 /// Each member's queue holds at most `limitPerMember` commands; past that the oldest are folded into one
 /// purge of everything at the newest folded time (hard if any folded command was hard): a member that missed
 /// too much on its way back loses more of its cache than strictly needed, but never keeps a purged object.

@@ -8,7 +8,9 @@ import Logging
 /// edges drop their copies, a refetch through a shield cannot return the shield's old copy (the edge's ledger
 /// would refuse it anyway, by the shield's fetch time; ordering makes that the rare case).
 ///
-/// A member that is down, or whose call fails, gets the command queued (`PendingPurges`, bounded per member).
+/// A member that is down, or whose call fails, or that answers that it could not make the purge durable (its
+/// ledger could not be saved: `failed`), gets the command queued (`PendingPurges`, bounded per member); so does
+/// this node when its own ledger cannot be saved.
 /// The executable calls `retryPending()` when the membership reports a member alive again and on a timer
 /// (every few seconds); queued commands then go out in order. The queue lives in this process only: if this
 /// node restarts while a member is down, that member misses the queued purges (see the report's notes).
@@ -58,17 +60,31 @@ public actor PurgeCoordinator {
         return report
     }
 
-    /// Applies a command relayed by another node, here only.
+    /// Applies a command relayed by another node, here only. A failure is reported back, and the relaying
+    /// node owns the retry.
     public func applyRelayed(_ command: PurgeCommand) async -> NodePurgeResult {
-        await applyLocally(command)
+        await applyHere(command)
     }
 
+    /// Applies a client's purge here; one this node cannot make durable is queued for it and retried like a
+    /// member's.
     private func applyLocally(_ command: PurgeCommand) async -> NodePurgeResult {
+        let result = await applyHere(command)
+        if result.status == .failed {
+            pending.enqueue(command, for: localName)
+            logger.error("purge not durable on this node; queued for retry", metadata: [
+                "id": "\(command.id)", "member": "\(localName)", "reason": "\(result.error ?? "")",
+            ])
+        }
+        return result
+    }
+
+    private func applyHere(_ command: PurgeCommand) async -> NodePurgeResult {
         let started = ContinuousClock.now
         let result = await backend.applyPurge(command)
-        return NodePurgeResult(node: localName, role: localRole, status: .ok, removed: result.removed,
-                               marked: result.marked, applied: result.applied,
-                               ms: Self.milliseconds(since: started))
+        return NodePurgeResult(node: localName, role: localRole, status: result.error == nil ? .ok : .failed,
+                               removed: result.removed, marked: result.marked, applied: result.applied,
+                               ms: Self.milliseconds(since: started), error: result.error)
     }
 
     /// Relays to one tier in parallel; unreachable members get the command queued.
@@ -82,9 +98,10 @@ public actor PurgeCoordinator {
             for await result in group { results.append(result) }
             return results
         }
-        for result in results where result.status == .pending {
+        for result in results where result.status == .pending || result.status == .failed {
             pending.enqueue(command, for: result.node)
-            logger.warning("purge queued for unreachable member", metadata: [
+            logger.warning(result.status == .failed ? "purge not durable on member; queued for retry"
+                                                    : "purge queued for unreachable member", metadata: [
                 "id": "\(command.id)", "member": "\(result.node)", "reason": "\(result.error ?? "")",
             ])
         }
@@ -106,9 +123,9 @@ public actor PurgeCoordinator {
         let started = ContinuousClock.now
         do {
             let result = try await peers.relay(command, to: member)
-            return NodePurgeResult(node: member.name, role: member.role, status: .ok, removed: result.removed,
-                                   marked: result.marked, applied: result.applied,
-                                   ms: milliseconds(since: started))
+            return NodePurgeResult(node: member.name, role: member.role, status: result.error == nil ? .ok : .failed,
+                                   removed: result.removed, marked: result.marked, applied: result.applied,
+                                   ms: milliseconds(since: started), error: result.error)
         } catch {
             return NodePurgeResult(node: member.name, role: member.role, status: .pending,
                                    ms: milliseconds(since: started), error: "\(error)")
@@ -124,15 +141,31 @@ public actor PurgeCoordinator {
     @discardableResult
     public func retryPending() async -> [NodePurgeResult] {
         guard !pending.isEmpty else { return [] }
+        var results = await retryLocal()
         let owed = pending.counts
         let members = Self.distinct(await backend.members()).filter {
             $0.name != localName && owed[$0.name] != nil && $0.state.isReachable && $0.adminURL != nil
                 && !retrying.contains($0.name)
         }
-        guard !members.isEmpty else { return [] }
-        var results: [NodePurgeResult] = []
+        guard !members.isEmpty else { return results }
         for tier in [members.filter(\.isShield), members.filter { !$0.isShield }] where !tier.isEmpty {
             results += await retry(tier)
+        }
+        return results
+    }
+
+    /// Re-applies what this node could not make durable, in order, stopping at the first that still fails.
+    private func retryLocal() async -> [NodePurgeResult] {
+        guard !retrying.contains(localName) else { return [] }
+        retrying.insert(localName)
+        defer { retrying.remove(localName) }
+        var results: [NodePurgeResult] = []
+        for command in pending.commands(for: localName) {
+            let result = await applyHere(command)
+            results.append(result)
+            if result.status != .ok { break }
+            pending.delivered(command, to: localName)
+            logger.info("queued purge now durable", metadata: ["id": "\(command.id)", "member": "\(localName)"])
         }
         return results
     }

@@ -9,6 +9,8 @@ public struct NodePurgeResult: Codable, Sendable, Equatable {
         case pending
         /// Cannot be reached at all (no admin address).
         case skipped
+        /// Answered, but could not make the purge durable (see `error`); queued and retried like `pending`.
+        case failed
     }
 
     public var node: String
@@ -58,7 +60,7 @@ public struct PurgeReport: Codable, Sendable, Equatable {
         self.totalMs = totalMs
     }
 
-    /// Every node applied it now (none pending or skipped).
+    /// Every node applied it durably now (none pending, skipped or failed).
     public var complete: Bool { nodes.allSatisfy { $0.status == .ok } }
 
     enum CodingKeys: String, CodingKey {

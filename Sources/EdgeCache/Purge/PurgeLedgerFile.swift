@@ -10,8 +10,9 @@ import NIOCore
 /// Keeps a node's purge ledger in one file (e.g. `<disk_path>/purge-ledger`), so purged objects still on disk
 /// stay purged after a restart.
 ///
-/// Saving writes a temporary file, fsyncs it and renames it over the old one: a crash leaves the old ledger or
-/// the new one, never half of either. Blocking: call it off the event loops.
+/// Saving writes a temporary file, fsyncs it, renames it over the old one and fsyncs the directory: a crash
+/// leaves the old ledger or the new one, never half of either, and once `save` returns the new one survives a
+/// power loss (a node acknowledges a purge only after that). Blocking: call it off the event loops.
 public struct PurgeLedgerFile: Sendable {
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case io(DiskTierError)
@@ -56,7 +57,7 @@ public struct PurgeLedgerFile: Sendable {
         let temporary = path + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         do {
             try FileIO.makeDirectories(FileIO.parentPath(of: path))
-            try FileIO.writeAtomically(bytes, to: path, via: temporary)
+            try FileIO.writeAtomically(bytes, to: path, via: temporary, syncDirectory: true)
         } catch {
             throw .io(error)
         }

@@ -50,7 +50,12 @@ enum FileIO {
     /// Writes `bytes` to `temporaryPath` (created exclusively), fsyncs it and renames it over `finalPath`, so
     /// readers and a restart see either the old file or the complete new one. On any failure the temporary file
     /// is removed and nothing at `finalPath` changes.
-    static func writeAtomically(_ bytes: ByteBuffer, to finalPath: String, via temporaryPath: String) throws(DiskTierError) {
+    ///
+    /// With `syncDirectory`, the parent directory is fsync'd after the rename too: only then does the rename
+    /// itself survive a power loss. Callers that acknowledge something as durable (the purge ledger) need it;
+    /// cache objects do not (losing one costs a miss), so they skip the extra fsync.
+    static func writeAtomically(_ bytes: ByteBuffer, to finalPath: String, via temporaryPath: String,
+                                syncDirectory: Bool = false) throws(DiskTierError) {
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw DiskTierError(errno: errno, operation: "create", path: temporaryPath) }
         var failure: DiskTierError?
@@ -71,6 +76,15 @@ enum FileIO {
             unlink(temporaryPath)
             throw failure
         }
+        if syncDirectory { try fsyncDirectory(parentPath(of: finalPath)) }
+    }
+
+    /// Flushes a directory's entries (a rename or create in it) to the device.
+    static func fsyncDirectory(_ path: String) throws(DiskTierError) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw DiskTierError(errno: errno, operation: "open", path: path) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw DiskTierError(errno: errno, operation: "fsync", path: path) }
     }
 
     /// Returns 0 or the errno of the failed write.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Which tier answered a lookup.
 public enum TierHit: String, Sendable, Equatable {
     case memory
@@ -33,6 +35,10 @@ public final class TieredStore: Sendable {
     public let memory: MemoryTier
     public let disk: DiskTier?
     private let onDiskWriteError: (@Sendable (DiskTierError) -> Void)?
+    /// Set while the node's purge ledger cannot be saved: the disk may hold objects that a purge known only in
+    /// memory covers, and a restart would forget that purge, so the disk tier is neither read nor written
+    /// (removals still go through) until the ledger is durable again. See `suspendDisk()`.
+    private let diskSuspended = Atomic<Bool>(false)
     /// Orders disk writes against removals of the same URL: a removal (invalidation, purge) that happens while
     /// an object's write-through is pending must win, or the file would bring the object back from disk.
     private let keyLocks = StripedLocks()
@@ -45,6 +51,29 @@ public final class TieredStore: Sendable {
         self.onDiskWriteError = onDiskWriteError
     }
 
+    // MARK: The disk gate
+
+    /// Stops serving from and writing to the disk tier: lookups skip it (a miss) and stores keep objects in
+    /// memory only, removing any older copy from disk so it cannot come back later. Removals still run.
+    public func suspendDisk() {
+        diskSuspended.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    /// Serves from and writes to the disk tier again.
+    public func resumeDisk() {
+        diskSuspended.store(false, ordering: .sequentiallyConsistent)
+    }
+
+    /// Whether the disk tier is in use: configured and not suspended.
+    public var isServingFromDisk: Bool {
+        disk != nil && !diskSuspended.load(ordering: .sequentiallyConsistent)
+    }
+
+    /// The disk tier when it may be read or written, else `nil`.
+    private var servingDisk: DiskTier? {
+        diskSuspended.load(ordering: .sequentiallyConsistent) ? nil : disk
+    }
+
     // MARK: Lookup
 
     /// Memory only: no I/O, safe on an event loop.
@@ -55,14 +84,14 @@ public final class TieredStore: Sendable {
     /// Whether the disk index lists the object: no I/O, so a caller can skip a trip to the I/O pool for what the
     /// disk does not have (every true miss).
     public func diskIndexContains(primaryKey: String, variantKey: String) -> Bool {
-        disk?.contains(CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)) ?? false
+        servingDisk?.contains(CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)) ?? false
     }
 
     /// Memory, then disk, promoting a disk hit to memory when it fits there. Blocking.
     public func lookup(primaryKey: String, variantKey: String) -> (CachedObject, TierHit)? {
         let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
         if let object = memory.get(storageKey) { return (object, .memory) }
-        guard let disk, let object = disk.read(storageKey) else { return nil }
+        guard let disk = servingDisk, let object = disk.read(storageKey) else { return nil }
         if memory.accepts(object) {
             // If-absent: a newer object stored while the file was being read must win over this older copy.
             let (_, evicted) = memory.insertIfAbsent(object)
@@ -141,7 +170,7 @@ public final class TieredStore: Sendable {
     /// theirs). Returns how many were written.
     @discardableResult
     private func demote(_ evicted: [CachedObject]) -> Int {
-        guard let disk else { return 0 }
+        guard let disk = servingDisk else { return 0 }
         var written = 0
         for object in evicted where !disk.contains(object.storageKey) {
             if writeToDisk(object) { written += 1 }
@@ -151,6 +180,11 @@ public final class TieredStore: Sendable {
 
     private func writeToDisk(_ object: CachedObject) -> Bool {
         guard let disk else { return false }
+        guard !diskSuspended.load(ordering: .sequentiallyConsistent) else {
+            // This object replaces any older version; the older file must not be served once the disk resumes.
+            disk.remove(object.storageKey)
+            return false
+        }
         do {
             return try disk.write(object)
         } catch {

@@ -1,5 +1,6 @@
 import EdgeCache
 import EdgeUpstream
+import Foundation
 import Logging
 import Metrics
 import NIOCore
@@ -28,7 +29,11 @@ public final class EdgeNode: Service, Sendable {
     private let checker: ActiveHealthChecker?
     private let checkerTask = Mutex<Task<Void, Never>?>(nil)
     private let drainFlag = DrainFlag()
-    private let ledgerFile: PurgeLedgerFile?
+    /// Records purges and saves the ledger before a purge is reported applied; gates the disk tier meanwhile.
+    public let ledgerKeeper: PurgeLedgerKeeper
+    /// Every disk fault, logged, counted and summarised for the health endpoint and `/status`.
+    public let diskFaults: DiskFaultMonitor
+    private let ledgerRetryTask = Mutex<Task<Void, Never>?>(nil)
     /// When the node started, seconds since the epoch.
     public let startedAt = wallClockSeconds()
     private let client: UpstreamClient
@@ -44,18 +49,19 @@ public final class EdgeNode: Service, Sendable {
         self.logger = logger
         let memory = MemoryTier(capacityBytes: settings.memoryCapacityBytes,
                                 maxObjectBytes: settings.memoryMaxObjectBytes)
+        registry = PrometheusCollectorRegistry()
+        let diskFaults = DiskFaultMonitor(registry: registry, logger: logger, now: wallClockSeconds)
+        self.diskFaults = diskFaults
         var disk: DiskTier?
         if let path = settings.diskPath {
-            disk = try DiskTier(directory: path, capacityBytes: settings.diskCapacityBytes)
+            disk = try DiskTier(directory: path, capacityBytes: settings.diskCapacityBytes,
+                                onEvent: { diskFaults.record($0) })
             if let stats = disk?.stats {
                 logger.info("disk cache ready", metadata: ["path": "\(path)", "objects": "\(stats.objects)",
                                                            "bytes": "\(stats.bytes)"])
             }
         }
-        store = TieredStore(memory: memory, disk: disk, onDiskWriteError: { error in
-            logger.error("disk cache write failed", metadata: ["error": "\(error)"])
-        })
-        registry = PrometheusCollectorRegistry()
+        store = TieredStore(memory: memory, disk: disk, onDiskWriteError: { diskFaults.record($0) })
         let metrics = EdgeMetrics(factory: PrometheusMetricsFactory(registry: registry))
         ioPool = NIOThreadPool(numberOfThreads: 2)
         ioPool.start()
@@ -79,7 +85,7 @@ public final class EdgeNode: Service, Sendable {
         }
         // The ledger lives beside the disk tier, so purges survive a restart as the objects do.
         var ledger = PurgeLedger(limits: settings.purgeLimits)
-        ledgerFile = settings.diskPath.map { PurgeLedgerFile(path: $0 + "/purge-ledger") }
+        let ledgerFile = settings.diskPath.map { PurgeLedgerFile(path: $0 + "/" + PurgeLedgerKeeper.fileName) }
         if let ledgerFile {
             do {
                 ledger = try ledgerFile.load(limits: settings.purgeLimits)
@@ -91,9 +97,13 @@ public final class EdgeNode: Service, Sendable {
                                            issuedAt: wallClockSeconds()), now: wallClockSeconds())
             }
         }
+        let sharedLedger = SharedPurgeLedger(ledger)
+        ledgerKeeper = PurgeLedgerKeeper(ledger: sharedLedger, file: ledgerFile, store: store, faults: diskFaults,
+                                         logger: logger, now: wallClockSeconds)
+        ledgerKeeper.checkAtStart()
         engine = ProxyEngine(settings: settings.proxy, store: store, chooser: chooser, health: health,
                              client: client, ioPool: ioPool, metrics: metrics, logger: logger,
-                             purgeLedger: SharedPurgeLedger(ledger))
+                             purgeLedger: sharedLedger)
         accessLog = try settings.accessLog.map { try AccessLog(destination: $0) }
         let observer = RequestObserver(metrics: metrics, load: load, accessLog: accessLog, logger: logger,
                                        now: wallClockSeconds)
@@ -118,31 +128,68 @@ public final class EdgeNode: Service, Sendable {
         if let checker {
             checkerTask.withLock { $0 = Task { await checker.run() } }
         }
+        startLedgerRetries()
         return port
     }
 
-    /// Applies a purge here: records it in the ledger (so in-flight fetches and older copies from other tiers
-    /// cannot bring the objects back), removes hard-purged objects from both tiers, and saves the ledger. A
-    /// command already applied (a relay that arrives twice) changes nothing. Disk work runs on the I/O pool.
-    public func applyPurge(_ command: PurgeCommand) async -> (applied: Bool, effect: PurgeEffect) {
-        guard engine.purgeLedger.record(command, now: wallClockSeconds()) else {
-            return (false, PurgeEffect())
-        }
-        let store = self.store
-        let ledger = engine.purgeLedger.snapshot
-        let ledgerFile = self.ledgerFile
-        let logger = self.logger
-        do {
-            return (true, try await ioPool.runIfActive {
-                let effect = store.apply(command)
-                do { try ledgerFile?.save(ledger) } catch {
-                    logger.error("saving the purge ledger failed", metadata: ["error": "\(error)"])
+    /// How often a ledger that could not be saved is tried again.
+    static let ledgerRetryInterval: Duration = .seconds(2)
+
+    /// While the ledger cannot be saved, tries again every `ledgerRetryInterval`; the first success resumes
+    /// the disk tier (and is logged by the keeper).
+    private func startLedgerRetries() {
+        let keeper = ledgerKeeper
+        let ioPool = self.ioPool
+        ledgerRetryTask.withLock {
+            $0 = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.ledgerRetryInterval)
+                    guard keeper.needsSave else { continue }
+                    _ = try? await ioPool.runIfActive { keeper.persist() }
                 }
-                return effect
-            })
-        } catch {
-            return (true, PurgeEffect())
+            }
         }
+    }
+
+    /// What `applyPurge` did here.
+    public struct PurgeOutcome: Sendable, Equatable {
+        /// `false` when the command had been recorded before (a relay or retry that arrives twice).
+        public var applied: Bool
+        public var effect: PurgeEffect
+        /// Why the purge is not durable here, when it is not: the caller must not report it as applied.
+        public var failure: String?
+    }
+
+    /// Applies a purge here: records it in the ledger (so in-flight fetches and older copies from other tiers
+    /// cannot bring the objects back), saves the ledger durably, then removes hard-purged objects from both
+    /// tiers. When the ledger cannot be saved the outcome carries the reason (the disk tier is then suspended
+    /// by the keeper); the objects are removed all the same. A command already recorded changes nothing, but
+    /// is only reported durable once the ledger is. Disk work runs on the I/O pool.
+    public func applyPurge(_ command: PurgeCommand) async -> PurgeOutcome {
+        let keeper = ledgerKeeper
+        let recorded = keeper.record(command)
+        let store = self.store
+        do {
+            return try await ioPool.runIfActive {
+                let failure = keeper.persist()
+                let effect = recorded ? store.apply(command) : PurgeEffect()
+                return PurgeOutcome(applied: recorded, effect: effect, failure: failure)
+            }
+        } catch {
+            return PurgeOutcome(applied: recorded, effect: PurgeEffect(),
+                                failure: "the node is shutting down: \(error)")
+        }
+    }
+
+    /// The disk tier's health; `nil` without a disk tier.
+    public var diskHealth: DiskHealthReport? {
+        Self.diskHealth(store: store, keeper: ledgerKeeper, faults: diskFaults)
+    }
+
+    private static func diskHealth(store: TieredStore, keeper: PurgeLedgerKeeper,
+                                   faults: DiskFaultMonitor) -> DiskHealthReport? {
+        guard store.disk != nil else { return nil }
+        return faults.report(ledgerDurable: keeper.isDurable, servingFromDisk: store.isServingFromDisk)
     }
 
     /// Forgets purges older than the horizon; soft rules that expire are applied hard first, so an object they
@@ -167,13 +214,23 @@ public final class EdgeNode: Service, Sendable {
 
     /// `GET /.well-known/edge/health`: 200 while serving, 503 once draining. Other tiers and load balancers
     /// probe it; it answers from the node itself, never from cache or upstream.
+    ///
+    /// The body also carries the disk tier's health (`"disk": {"state": "degraded", ...}`), but a degraded disk
+    /// leaves the status at 200: the node still serves from memory and upstream, and a shield whose disk fails
+    /// is better used than skipped (skipping it would move its whole key range onto the other shields' caches).
     private func registerHealthEndpoint() {
         let name = settings.name
         let flag = drainFlag
+        let (store, keeper, faults) = (self.store, ledgerKeeper, diskFaults)
         engine.localEndpoints.register("health") { _ in
             let isDraining = flag.isSet
-            return LocalEndpoints.text(isDraining ? .serviceUnavailable : .ok,
-                                       "{\"node\":\"\(name)\",\"status\":\"\(isDraining ? "draining" : "ok")\"}\n",
+            let document = NodeHealthDocument(node: name, status: isDraining ? "draining" : "ok",
+                                              disk: Self.diskHealth(store: store, keeper: keeper, faults: faults))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let body = (try? encoder.encode(document)).map { String(decoding: $0, as: UTF8.self) }
+                ?? "{\"node\":\"\(name)\",\"status\":\"\(document.status)\"}"
+            return LocalEndpoints.text(isDraining ? .serviceUnavailable : .ok, body + "\n",
                                        contentType: "application/json")
         }
     }
@@ -197,6 +254,7 @@ public final class EdgeNode: Service, Sendable {
     public func shutdown() async {
         drainFlag.set()
         checkerTask.withLock { $0?.cancel() }
+        ledgerRetryTask.withLock { $0?.cancel() }
         await server.drain()
         await metricsEndpoint?.stop()
         try? await client.shutdown()
@@ -211,4 +269,13 @@ final class DrainFlag: Sendable {
     private let value = Atomic<Bool>(false)
     var isSet: Bool { value.load(ordering: .relaxed) }
     func set() { value.store(true, ordering: .relaxed) }
+}
+
+/// The health endpoint's answer.
+struct NodeHealthDocument: Encodable {
+    var node: String
+    /// `ok` or `draining`.
+    var status: String
+    /// The disk tier's health; absent without a disk tier.
+    var disk: DiskHealthReport?
 }

@@ -17,6 +17,43 @@ import Testing
         for node in nodes { node.backend.members = members }
     }
 
+    @Test func aNodeThatCannotMakeThePurgeDurableIsReportedFailedAndRetried() async throws {
+        let log = PurgeLog()
+        try await withAdminNodes([FakeBackend(name: "edge-1", log: log), FakeBackend(name: "edge-2", log: log)]) { nodes, http in
+            share(nodes.map(\.member), with: nodes)
+            nodes[1].backend.failToPersist = "saving the purge ledger failed: read-only file system"
+            let reply = try await http.request(nodes[0].url + "/purge", method: .POST, body: #"{"all": true}"#)
+            let report = try reply.json(PurgeReport.self)
+            #expect(report.nodes.map(\.status) == [.ok, .failed])
+            #expect(report.nodes[1].error?.contains("read-only") == true)
+            #expect(!report.complete)
+            #expect(await nodes[0].coordinator.pendingCounts() == ["edge-2": 1])
+            // Still failing: still owed.
+            #expect(await nodes[0].coordinator.retryPending().map(\.status) == [.failed])
+            #expect(await nodes[0].coordinator.pendingCounts() == ["edge-2": 1])
+            // Durable again: the retry succeeds (already recorded there, now saved) and nothing is owed.
+            nodes[1].backend.failToPersist = nil
+            #expect(await nodes[0].coordinator.retryPending().map(\.status) == [.ok])
+            #expect(await nodes[0].coordinator.pendingCounts().isEmpty)
+        }
+    }
+
+    @Test func theCoordinatingNodeRetriesItsOwnUndurablePurge() async throws {
+        let log = PurgeLog()
+        try await withAdminNodes([FakeBackend(name: "edge-1", log: log), FakeBackend(name: "edge-2", log: log)]) { nodes, http in
+            share(nodes.map(\.member), with: nodes)
+            nodes[0].backend.failToPersist = "saving the purge ledger failed: no space left on device"
+            let reply = try await http.request(nodes[0].url + "/purge", method: .POST, body: #"{"all": true}"#)
+            let report = try reply.json(PurgeReport.self)
+            #expect(report.nodes.map(\.node) == ["edge-1", "edge-2"])
+            #expect(report.nodes.map(\.status) == [.failed, .ok])
+            #expect(await nodes[0].coordinator.pendingCounts() == ["edge-1": 1])
+            nodes[0].backend.failToPersist = nil
+            #expect(await nodes[0].coordinator.retryPending().map(\.status) == [.ok])
+            #expect(await nodes[0].coordinator.pendingCounts().isEmpty)
+        }
+    }
+
     @Test func shieldsArePurgedBeforeEdgesAndEveryNodeReports() async throws {
         let log = PurgeLog()
         let backends = cluster(log: log)

@@ -30,6 +30,7 @@ final class FakeBackend: AdminBackend {
     /// Added to every applyPurge, to make an out-of-order coordinator visible.
     let applyDelay: Duration
     private let memberList = Mutex<[MemberInfo]>([])
+    private let persistFailure = Mutex<String?>(nil)
     private let applied = Mutex<[PurgeCommand]>([])
     static let clock: @Sendable () -> Double = { 1_700_000_000 }
 
@@ -43,6 +44,13 @@ final class FakeBackend: AdminBackend {
     var members: [MemberInfo] {
         get { memberList.withLock { $0 } }
         set { memberList.withLock { $0 = newValue } }
+    }
+
+    /// Set to make this node unable to make purges durable (as a node whose purge ledger cannot be saved):
+    /// it still records and applies them, but reports this error, also for ids it recorded before.
+    var failToPersist: String? {
+        get { persistFailure.withLock { $0 } }
+        set { persistFailure.withLock { $0 = newValue } }
     }
 
     /// Commands this node applied (new ids only).
@@ -68,11 +76,14 @@ final class FakeBackend: AdminBackend {
 
     func applyPurge(_ command: PurgeCommand) async -> LocalPurgeResult {
         if applyDelay > .zero { try? await Task.sleep(for: applyDelay) }
-        guard ledger.record(command, now: command.issuedAt) else { return LocalPurgeResult(applied: false) }
+        let failure = failToPersist
+        guard ledger.record(command, now: command.issuedAt) else {
+            return LocalPurgeResult(applied: false, error: failure)
+        }
         applied.withLock { $0.append(command) }
         log.append(node: name, id: command.id)
         let effect = store.apply(command)
-        return LocalPurgeResult(removed: effect.removed, marked: effect.marked, applied: true)
+        return LocalPurgeResult(removed: effect.removed, marked: effect.marked, applied: true, error: failure)
     }
 
     func cacheReport(primaryKey: String) async -> CacheReport {

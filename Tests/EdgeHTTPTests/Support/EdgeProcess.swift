@@ -5,8 +5,12 @@ struct EdgeProcess {
     let process: Process
     let output: URL
 
-    /// `.build/<config>/edge`, next to the test bundle.
+    /// `.build/<config>/edge`, next to the test bundle; `EDGE_TEST_EXECUTABLE` names another build (e.g. one of
+    /// the previous commit, to see a new test fail on the old code).
     static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["EDGE_TEST_EXECUTABLE"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("edge")
         if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }

@@ -142,6 +142,20 @@ final class TierCluster: @unchecked Sendable {
         try await EdgeProcess.waitForListener(port: port(name))
     }
 
+    /// Stops a node gracefully (SIGTERM), as an operator's restart would; SIGKILL if it does not exit in time.
+    /// Returns its log.
+    @discardableResult
+    func stop(_ name: String) async -> String {
+        guard let process = processes[name] else { return "" }
+        process.signal(SIGTERM)
+        if await process.waitForExit(seconds: 10) == nil {
+            process.signal(SIGKILL)
+            _ = await process.waitForExit(seconds: 5)
+        }
+        processes[name] = nil
+        return process.log
+    }
+
     func kill(_ name: String) async {
         guard let process = processes[name] else { return }
         process.signal(SIGKILL)
