@@ -201,6 +201,8 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // An upload cut off midway: its spool file (already unlinked) is closed as soon as nothing holds it.
+        upload = nil
         observer.load.connectionClosed()
         context.fireChannelInactive()
     }
