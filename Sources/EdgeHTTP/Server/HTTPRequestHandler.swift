@@ -89,6 +89,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
             upload = Upload(head: head, receivedAt: now())
         case .body(var chunk):
             guard case .receiving = state, var current = upload else { return }
+            upload = nil  // `current` owns the buffers while they grow: appending never copies them
             current.received += chunk.readableBytes
             if current.received > limits.maxRequestBodyBytes {
                 reject(context: context, head: current.head, status: .payloadTooLarge,
