@@ -176,6 +176,7 @@ let package = Package(
         ]),
         .testTarget(name: "EdgeUpstreamTests", dependencies: [
             "EdgeUpstream",
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "EdgeClusterTests", dependencies: ["EdgeCluster"]),

@@ -73,12 +73,12 @@ public final class ConnectionGuardHandler: ChannelDuplexHandler {
     }
 
     /// Arms the timer for the guard's deadline unless one already fires no later than that (an early firing
-    /// re-checks and re-arms, so a deadline that moved later needs no new task).
+    /// re-checks and re-arms, so a deadline that moved later needs no new task). A busy connection has no
+    /// deadline, but its pending timer is left alone rather than cancelled: it fires harmlessly, and on a
+    /// keep-alive connection it usually still covers the next request, so requests in quick succession
+    /// schedule nothing at all.
     private func rearm(context: ChannelHandlerContext) {
-        guard let deadline = guardState.deadline else {
-            cancelTimer()
-            return
-        }
+        guard let deadline = guardState.deadline else { return }
         if let armedFor, armedFor <= deadline, timer != nil { return }
         cancelTimer()
         let delay = max(0, deadline - now())

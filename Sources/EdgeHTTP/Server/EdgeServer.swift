@@ -58,9 +58,7 @@ public final class EdgeServer: Service, Sendable {
         let guardLimits = ConnectionGuard.Limits(headerTimeout: settings.headerTimeout,
                                                  idleTimeout: settings.idleTimeout,
                                                  bodyTimeout: settings.bodyTimeout, maxHeadBytes: maxHeadBytes)
-        let bodyTempDirectory = settings.bodyTempDirectory
-            ?? "\(NSTemporaryDirectory())/edge-body-temp-\(settings.host)-\(settings.port)"
-        try SpooledBody.prepareDirectory(bodyTempDirectory)
+        let bodyTempDirectory = Self.prepareBodyTempDirectory(settings: settings, logger: logger)
         let fileLimit = FileDescriptorLimit.current()?.soft ?? 1024
         let maxConnections = settings.maxConnections
             ?? ConnectionAdmission.defaultMaxConnections(fileDescriptorLimit: fileLimit)
@@ -119,6 +117,23 @@ public final class EdgeServer: Service, Sendable {
                                             "max_connections": "\(maxConnections)",
                                             "open_file_limit": "\(fileLimit)"])
         return port
+    }
+
+    /// The configured spool directory, swept of leftovers; if it cannot be created (a read-only or missing
+    /// parent), one under the system temporary directory, so a bad directory never keeps the node from serving.
+    /// If neither works the node still starts, and bodies beyond the in-memory bound get 503.
+    private static func prepareBodyTempDirectory(settings: ServerSettings, logger: Logger) -> String {
+        let fallback = "\(NSTemporaryDirectory())/edge-body-temp-\(settings.host)-\(settings.port)"
+        for directory in [settings.bodyTempDirectory, fallback].compactMap({ $0 }) {
+            do {
+                try SpooledBody.prepareDirectory(directory)
+                return directory
+            } catch {
+                logger.warning("request body spool directory unusable", metadata: [
+                    "directory": "\(directory)", "error": "\(error)"])
+            }
+        }
+        return fallback
     }
 
     public var boundPort: Int? { channel.withLock { $0?.localAddress?.port } }

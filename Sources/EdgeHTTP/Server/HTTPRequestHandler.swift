@@ -89,6 +89,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
             upload = Upload(head: head, receivedAt: now())
         case .body(var chunk):
             guard case .receiving = state, var current = upload else { return }
+            upload = nil  // `current` owns the buffers while they grow: appending never copies them
             current.received += chunk.readableBytes
             if current.received > limits.maxRequestBodyBytes {
                 reject(context: context, head: current.head, status: .payloadTooLarge,
@@ -201,6 +202,8 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        // An upload cut off midway: its spool file (already unlinked) is closed as soon as nothing holds it.
+        upload = nil
         observer.load.connectionClosed()
         context.fireChannelInactive()
     }

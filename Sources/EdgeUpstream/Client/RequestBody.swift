@@ -60,9 +60,9 @@ public final class SpooledBody: Sendable {
             let offset = written.load(ordering: .acquiring)
             var done = 0
             try buffer.withUnsafeReadableBytes { bytes in
+                guard let base = bytes.baseAddress else { return }  // an empty buffer
                 while done < bytes.count {
-                    let count = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done,
-                                       off_t(offset + done))
+                    let count = pwrite(descriptor, base + done, bytes.count - done, off_t(offset + done))
                     if count < 0 {
                         if errno == EINTR { continue }
                         throw IOError(errnoCode: errno, reason: "pwrite request body")
@@ -85,8 +85,9 @@ public final class SpooledBody: Sendable {
             var buffer = ByteBuffer()
             buffer.reserveCapacity(count)
             let got = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { bytes in
+                guard let base = bytes.baseAddress else { return 0 }
                 while true {
-                    let result = pread(descriptor, bytes.baseAddress!, count, off_t(offset))
+                    let result = pread(descriptor, base, count, off_t(offset))
                     if result < 0 && errno == EINTR { continue }
                     if result < 0 { throw IOError(errnoCode: errno, reason: "pread request body") }
                     return result

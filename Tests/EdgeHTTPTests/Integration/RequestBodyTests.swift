@@ -9,11 +9,13 @@ import Testing
 @Suite("Request bodies")
 struct RequestBodyTests {
     /// An edge in front of the echo origin, with a short body timeout and a small in-memory bound.
-    func withEdge(bodyTimeout: Double = 1, _ body: (TestCluster, EchoOrigin) async throws -> Void) async throws {
+    func withEdge(bodyTimeout: Double = 1, spoolDirectory: String? = nil,
+                  _ body: (TestCluster, EchoOrigin) async throws -> Void) async throws {
         let echo = try await EchoOrigin.start()
         let cluster = try await TestCluster.start(rules: "default\n") { settings in
             settings.server.bodyTimeout = bodyTimeout
             settings.server.bodyBufferBytes = 16 << 10
+            settings.server.bodyTempDirectory = spoolDirectory
             settings.origins = [.init(name: "echo", host: "127.0.0.1", port: echo.port)]
         }
         do { try await body(cluster, echo) } catch {
@@ -81,6 +83,19 @@ struct RequestBodyTests {
             connection.send("0\r\n\r\n")
             let chunked = await connection.read(until: { $0.contains("fnv=") })
             #expect(chunked.hasSuffix(EchoOrigin.summary(method: "POST", body: body)), "got \(chunked.suffix(60))")
+        }
+    }
+
+    @Test func anUnusableSpoolDirectoryDoesNotKeepTheNodeFromTakingLargeBodies() async throws {
+        try await withEdge(bodyTimeout: 10, spoolDirectory: "/proc/edge-cannot-create-this") { cluster, _ in
+            let body = [UInt8](repeating: 0x62, count: 100 << 10)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(cluster.edgePort)/up")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let response = try await cluster.client.execute(request, timeout: .seconds(30))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            #expect(response.status == .ok)
+            #expect(text == EchoOrigin.summary(method: "POST", body: body))
         }
     }
 

@@ -48,7 +48,29 @@ struct RequestBodyMemoryTests {
         #expect(growth < 40 << 20, "RSS grew by \(growth >> 20) MiB")
         // The node keeps serving while the uploads sit there.
         #expect(try await cluster.get("/a.txt", from: "edge-1").status == 200)
-        _ = sockets
+        // Each upload holds one spool file, already unlinked: nothing has a name on disk, and the files go
+        // when the requests end (here: the clients go away).
+        #expect(spoolFiles(pid) == Self.connections)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-body-temp/edge-1").path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        #expect(names.isEmpty, "spool files have no names: \(names)")
+        for socket in sockets { socket.hangUp() }
+        var remaining = spoolFiles(pid)
+        for _ in 0..<50 where remaining > 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            remaining = spoolFiles(pid)
+        }
+        #expect(remaining == 0, "spool files still open after the clients left")
+    }
+
+    /// How many of the process's open files are (deleted) request-body spool files.
+    private func spoolFiles(_ pid: Int32) -> Int {
+        let directory = "/proc/\(pid)/fd"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return entries.filter { entry in
+            ((try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(entry)")) ?? "")
+                .contains("edge-body-")
+        }.count
     }
 
     /// VmRSS of a process, in bytes.

@@ -27,6 +27,9 @@ final class RawConnection: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Ends the connection in both directions now (the descriptor itself is closed on deinit).
+    func hangUp() { shutdown(fd, Int32(SHUT_RDWR)) }
+
     func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
