@@ -163,6 +163,7 @@ let package = Package(
         .testTarget(name: "EdgeUpstreamTests", dependencies: [
             "EdgeUpstream",
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "EdgeClusterTests", dependencies: ["EdgeCluster"]),
         .testTarget(name: "EdgeAdminTests", dependencies: [

@@ -22,8 +22,7 @@ extension ProxyEngine {
             response = try await sendWithFallback(upstreamRequest, cacheKey: key?.primary ?? request.head.uri)
         } catch {
             entry.detail = error.detail
-            return errorResponse(HTTPResponseStatus(statusCode: error.clientStatus), message: error.description,
-                                 entry: entry)
+            return upstreamErrorResponse(error, entry: entry)
         }
         if isUnsafe(request.head.method), (200..<400).contains(response.status), let key {
             await invalidate(primaryKey: key.primary)
