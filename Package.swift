@@ -178,6 +178,7 @@ let package = Package(
             "EdgeUpstream",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "EdgeClusterTests", dependencies: ["EdgeCluster"]),
         .testTarget(name: "EdgeAdminTests", dependencies: [

@@ -145,4 +145,18 @@ struct HealthBoardTests {
         board.record(.success, for: shield, now: 3)  // e.g. a good health probe
         #expect(board.isAvailable(shield, now: 3))
     }
+
+    @Test func admissionFollowsTheCircuitAndTheVerdicts() {
+        let board = HealthBoard(threshold: 3, backoff: 10)
+        #expect(board.admit(shield, now: 0) == .allowed)
+        board.record(.timeout, for: shield, now: 0)  // one timeout is enough
+        #expect(board.admit(shield, now: 1) == .refused(retryAt: 10))
+        #expect(board.admit(shield, now: 10) == .probe)
+        #expect(board.admit(shield, now: 10) == .refused(retryAt: 20))
+        board.record(.success, for: shield, now: 10.1)
+        #expect(board.admit(shield, now: 10.2) == .allowed)
+        // A probe or gossip verdict of down is not probed by client requests.
+        board.setVerdict(false, for: shield, source: .probe)
+        #expect(board.admit(shield, now: 11) == .refused(retryAt: 11 + HealthBoard.verdictRetrySeconds))
+    }
 }

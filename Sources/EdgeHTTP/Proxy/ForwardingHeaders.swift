@@ -35,8 +35,10 @@ enum ForwardingHeaders {
     ]
 
     /// Response fields meant for the CDN's own tiers, not for browsers: when a shield fetched its copy from the
-    /// origin (for purges), and the purge tags (as Fastly and Cloudflare strip them at their edge).
-    static let internalResponseHeaders: [String] = [OriginFetchTime.headerName, "surrogate-key", "cache-tag"]
+    /// origin (for purges), the purge tags (as Fastly and Cloudflare strip them at their edge), and the mark a
+    /// shield puts on a 5xx about its own upstreams.
+    static let internalResponseHeaders: [String] = [OriginFetchTime.headerName, "surrogate-key", "cache-tag",
+                                                    UpstreamFailureMark.headerName]
 
     /// The request sent upstream: exactly what the cache key records (its normalised host, and its normalised
     /// target) plus the client's other end-to-end fields, without hop-by-hop

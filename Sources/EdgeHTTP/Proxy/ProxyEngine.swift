@@ -168,13 +168,6 @@ public final class ProxyEngine: Sendable {
     /// body and in Cache-Status. Which upstream failed and the client library's own error name internal hosts
     /// and addresses, so they go to the log only; an edge relays a shield's body and Cache-Status entries to the
     /// public, so a shield follows the same rule.
-    func upstreamFailureResponse(_ error: UpstreamError, entry: CacheStatusEntry, target: String) -> ProxyResponse {
-        var entry = entry
-        entry.detail = error.detail
-        logger.warning("no upstream answered", metadata: ["target": "\(target)", "error": "\(error)"])
-        return errorResponse(HTTPResponseStatus(statusCode: error.clientStatus), message: error.detail, entry: entry)
-    }
-
     func errorResponse(_ status: HTTPResponseStatus, message: String, entry: CacheStatusEntry,
                        phase: CachePhase = .error) -> ProxyResponse {
         var headers = HTTPHeaders()

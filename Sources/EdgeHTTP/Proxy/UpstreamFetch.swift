@@ -35,13 +35,15 @@ extension ProxyEngine {
             return await lead(key: key, variant: variant, request: request, stale: stale, lock: (lockKey, fetch))
         case .follower(let fetch):
             metrics.collapsed()
-            if let response = await follow(fetch, request: request, stale: stale) { return response }
+            if let response = await follow(fetch, primaryKey: key.primary, request: request, stale: stale) {
+                return response
+            }
             return await lead(key: key, variant: variant, request: request, stale: stale, lock: nil)
         }
     }
 
     /// A follower: serve what the leader got, or return nil to fetch alone.
-    private func follow(_ fetch: InflightFetch<FetchedHead>, request: ProxyRequest,
+    private func follow(_ fetch: InflightFetch<FetchedHead>, primaryKey: String, request: ProxyRequest,
                         stale: CachedObject?) async -> ProxyResponse? {
         switch await fetch.outcome() {
         case .shared(let head, let body):
@@ -74,8 +76,15 @@ extension ProxyEngine {
             var entry = CacheStatusEntry(cacheName: settings.cacheName)
             entry.fwd = .miss
             entry.collapsed = true
+            // The leader's failure may have opened the circuits: then this answer is theirs, 503 at once.
+            if let unavailable = knownDownError(forPrimaryKey: primaryKey, now: now()) {
+                return upstreamFailureResponse(unavailable, entry: entry, target: primaryKey)
+            }
             entry.detail = reason
-            return errorResponse(.badGateway, message: reason, entry: entry)
+            var response = errorResponse(.badGateway, message: reason, entry: entry)
+            // Only for the tier below; the outermost tier keeps the CDN's internal fields to itself.
+            if !settings.stripsInternalHeaders { UpstreamFailureMark.add(to: &response.headers) }
+            return response
         }
     }
 
@@ -251,11 +260,19 @@ extension ProxyEngine {
         return deliverStored(stale, to: request, age: age, entry: entry, phase: .stale, tier: nil)
     }
 
-    /// Tries the chooser's upstreams in order until one answers, within the request's time budget; records
-    /// every outcome in the health view.
+    /// Tries the chooser's upstreams in order until one answers, within the request's time budget.
     ///
-    /// A shield that answers 5xx is failed over like one that is unreachable (the next shield or the origin may
-    /// well answer); an origin's 5xx is the origin's answer and is returned, leaving stale-if-error to the caller.
+    /// Health decides who is asked: an upstream whose circuit is open (or that probes or gossip report down)
+    /// is skipped, and a half-open one gets this request as its one probe. When every upstream is skipped
+    /// nothing is attempted and the error is `.unavailable` with the seconds until the earliest may be tried
+    /// again, so the caller answers at once (stale, or 503 with Retry-After).
+    ///
+    /// Only the upstream's own behaviour is recorded in its health (`UpstreamError.healthOutcome`); an error
+    /// caused by the request or by this node ends the attempts at once, since another upstream would fail it
+    /// the same way. A shield that answers 5xx is failed over like one that is unreachable, unless it marks
+    /// the answer as its own upstreams' failure (`UpstreamFailureMark`): then the shield worked, and the
+    /// answer is relayed. An origin's 5xx is the origin's answer and is returned, leaving stale-if-error to the
+    /// caller; it is marked so the tier below relays it in turn.
     func sendWithFallback(_ request: UpstreamRequest, cacheKey: String) async throws(UpstreamError)
         -> UpstreamResponse
     {
@@ -264,6 +281,8 @@ extension ProxyEngine {
         let plan = chooser.plan(for: cacheKey, now: started)
         var lastError = UpstreamError(kind: .connect, upstream: "none", message: "no upstream is configured")
         var heldBack: UpstreamResponse?
+        var attempted = false
+        var earliestRetry: Double?
         for (index, upstream) in plan.enumerated() {
             let remaining = deadline - now()
             guard remaining > 0 else {
@@ -272,12 +291,25 @@ extension ProxyEngine {
                                               + "before \(upstream.name) could be tried")
                 break
             }
+            if case .refused(let retryAt) = health.admit(upstream, now: now()) {
+                earliestRetry = min(earliestRetry ?? retryAt, retryAt)
+                metrics.upstreamError(kind: "skipped_down", upstream: upstream.name)
+                continue
+            }
+            attempted = true
             do {
                 let attempt = ForwardingHeaders.addressed(request, to: upstream,
                                                           hostOverride: settings.upstreamHostOverride)
-                let response = try await client.send(attempt, to: upstream, logger: logger, timeLimit: remaining)
-                health.record(response.status >= 500 ? .failure : .success, for: upstream, now: now())
+                var response = try await client.send(attempt, to: upstream, logger: logger, timeLimit: remaining)
                 metrics.upstreamResponse(seconds: response.firstByteSeconds, upstream: upstream.name)
+                if response.status >= 500, UpstreamFailureMark.isPresent(in: response.headers) {
+                    // The upstream answered promptly about its own upstreams: it works, and asking others
+                    // behind it would meet the same failure.
+                    health.record(.success, for: upstream, now: now())
+                    if let previous = heldBack { discard(previous) }
+                    return response
+                }
+                health.record(response.status >= 500 ? .failure : .success, for: upstream, now: now())
                 let moreToTry = index + 1 < plan.count
                 if response.status >= 500, upstream.tier == .shield, moreToTry {
                     metrics.upstreamError(kind: "status_5xx", upstream: upstream.name)
@@ -289,12 +321,14 @@ extension ProxyEngine {
                     continue
                 }
                 if let previous = heldBack { discard(previous) }
+                if response.status >= 500 { UpstreamFailureMark.add(to: &response.headers) }
                 return response
             } catch {
-                health.record(.failure, for: upstream, now: now())
+                if let outcome = error.healthOutcome { health.record(outcome, for: upstream, now: now()) }
                 metrics.upstreamError(kind: error.kind.rawValue, upstream: upstream.name)
                 logger.warning("upstream request failed", metadata: [
                     "upstream": "\(upstream.name)", "target": "\(request.target)", "error": "\(error)",
+                    "source": "\(error.source.rawValue)",
                 ])
                 lastError = error
                 if !error.isRetryable(idempotent: request.isIdempotent) { break }
@@ -302,6 +336,11 @@ extension ProxyEngine {
         }
         // Every later attempt failed outright: a shield's 5xx is still a better answer than none.
         if let heldBack { return heldBack }
+        if !attempted, let earliestRetry {
+            throw UpstreamError(kind: .unavailable, upstream: plan.map(\.name).joined(separator: ","),
+                                message: "every upstream is known down; nothing was attempted",
+                                retryAfter: UpstreamError.retryAfterSeconds(until: earliestRetry, now: now()))
+        }
         throw lastError
     }
 

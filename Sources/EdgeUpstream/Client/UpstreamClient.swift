@@ -65,7 +65,8 @@ public final class UpstreamClient: Sendable {
         }
         let started = ContinuousClock.now
         do {
-            let limit = max(0.001, min(timeouts.firstByte, timeLimit ?? timeouts.firstByte))
+            let firstByte = firstByteTimeout(for: upstream)
+            let limit = max(0.001, min(firstByte, timeLimit ?? firstByte))
             let response = try await client.execute(outbound, timeout: .milliseconds(Int64(limit * 1000)),
                                                     logger: logger)
             let elapsed = ContinuousClock.now - started
@@ -81,40 +82,65 @@ public final class UpstreamClient: Sendable {
         }
     }
 
+    /// Extra time a shield gets for its response head beyond `first_byte_timeout`.
+    ///
+    /// A shield asked about a hung origin waits its own first-byte timeout and then answers (stale, or 504
+    /// marked as its origin's failure). If the edge gave up at the same moment, it would count the timeout
+    /// against a shield that works and open its circuit; with the allowance it hears the shield's answer.
+    public static let shieldFirstByteAllowance: Double = 1
+
+    /// The first-byte timeout for `upstream`: `first_byte_timeout`, plus the allowance for a shield.
+    public func firstByteTimeout(for upstream: Upstream) -> Double {
+        upstream.tier == .shield ? timeouts.firstByte + Self.shieldFirstByteAllowance : timeouts.firstByte
+    }
+
     public func shutdown() async throws {
         try await client.shutdown()
     }
 
     enum Phase { case head, body }
 
-    /// Maps AsyncHTTPClient and NIO errors onto the proxy's error kinds.
+    /// Maps AsyncHTTPClient and NIO errors onto the proxy's error kinds, and so onto their source: only the
+    /// upstream's own behaviour may count against its health (see `UpstreamError.source`).
     static func classify(_ error: any Error, upstream: String, phase: Phase) -> UpstreamError {
         if let error = error as? UpstreamError { return error }
         if error is CancellationError {
             return UpstreamError(kind: .cancelled, upstream: upstream, message: "cancelled")
         }
         if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout:
-                return UpstreamError(kind: phase == .head ? .firstByteTimeout : .idleTimeout, upstream: upstream,
-                                     message: "\(error)")
-            case .connectTimeout, .socksHandshakeTimeout, .tlsHandshakeTimeout:
-                return UpstreamError(kind: .connect, upstream: upstream, message: "\(error)")
-            case .cancelled:
-                return UpstreamError(kind: .cancelled, upstream: upstream, message: "\(error)")
-            default:
-                return UpstreamError(kind: .protocolError, upstream: upstream, message: "\(error)")
-            }
+            return UpstreamError(kind: kind(of: error, phase: phase), upstream: upstream, message: "\(error)")
         }
         if error is NIOConnectionError || error is ChannelError || error is IOError {
-            if phase == .body {
-                return UpstreamError(kind: .protocolError, upstream: upstream, message: "\(error)")
-            }
-            return UpstreamError(kind: .connect, upstream: upstream, message: "\(error)")
+            return UpstreamError(kind: phase == .head ? .connect : .protocolError, upstream: upstream,
+                                 message: "\(error)")
         }
         if error is HTTPParserError {
             return UpstreamError(kind: .protocolError, upstream: upstream, message: "\(error)")
         }
         return UpstreamError(kind: phase == .head ? .connect : .protocolError, upstream: upstream, message: "\(error)")
+    }
+
+    static func kind(of error: HTTPClientError, phase: Phase) -> UpstreamError.Kind {
+        switch error {
+        case .deadlineExceeded, .readTimeout:
+            return phase == .head ? .firstByteTimeout : .idleTimeout
+        case .connectTimeout, .socksHandshakeTimeout, .tlsHandshakeTimeout, .httpProxyHandshakeTimeout:
+            return .connectTimeout
+        case .cancelled:
+            return .cancelled
+        // What was asked cannot be sent: says nothing about the server it was meant for.
+        case .invalidURL, .emptyHost, .emptyScheme, .missingSocketPath, .incompatibleHeaders,
+             .traceRequestWithBody, .chunkedSpecifiedMultipleTimes, .identityCodingIncorrectlyPresent:
+            return .invalidRequest
+        case .bodyLengthMismatch, .writeAfterRequestSent, .requestStreamCancelled:
+            return .requestBody
+        case .getConnectionFromPoolTimeout, .alreadyShutdown:
+            return .localLimit
+        default:
+            // Header-field errors carry the offending names, so they cannot be matched as constants.
+            let text = "\(error)"
+            if text.contains("invalidHeaderField") || text.contains("unsupportedScheme") { return .invalidRequest }
+            return .protocolError
+        }
     }
 }

@@ -9,7 +9,7 @@ public enum HealthSource: String, Sendable, Hashable, CaseIterable {
 }
 
 /// The node's one health view of its upstreams, combining every signal: passive (outcomes of real requests:
-/// a run of failures marks an upstream down for a back-off), active probes, and gossip.
+/// a circuit breaker per upstream), active probes, and gossip.
 ///
 /// An upstream is available only when no source says it is down. Selection code reads only
 /// `UpstreamHealthView`, so it never needs to know which source spoke.
@@ -26,6 +26,17 @@ public final class HealthBoard: UpstreamHealthView {
     public func isAvailable(_ upstream: Upstream, now: Double) -> Bool {
         let vetoed = verdicts.withLock { $0[upstream]?.values.contains(false) ?? false }
         return !vetoed && passive.isAvailable(upstream, now: now)
+    }
+
+    /// Sources other than passive health veto without a known end; a skipped upstream vetoed by them is
+    /// worth asking again after this long (the `Retry-After` a client sees).
+    public static let verdictRetrySeconds: Double = 1
+
+    public func admit(_ upstream: Upstream, now: Double) -> CircuitBreaker.Admission {
+        let vetoed = verdicts.withLock { $0[upstream]?.values.contains(false) ?? false }
+        // A probe or gossip verdict of down is final until that source changes its mind: no request probes it.
+        if vetoed { return .refused(retryAt: now + Self.verdictRetrySeconds) }
+        return passive.admit(upstream, now: now)
     }
 
     public func record(_ outcome: UpstreamOutcome, for upstream: Upstream, now: Double) {

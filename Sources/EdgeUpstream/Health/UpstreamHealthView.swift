@@ -2,16 +2,25 @@
 public enum UpstreamOutcome: Sendable, Equatable {
     /// A response arrived that says the server works (any status below 500).
     case success
-    /// Connection refused or reset, a timeout, a malformed response, or a 5xx.
+    /// Connection refused or reset, a malformed response, or a 5xx: `failure_threshold` in a row open the
+    /// circuit.
     case failure
+    /// A connect or first-byte timeout: opens the circuit at once, since every request to a hung server costs
+    /// the whole timeout.
+    case timeout
 }
 
 /// The shared view of which upstreams are usable.
 ///
-/// Passive signals (this node's own requests) feed it today; active probes and cluster gossip feed the same
-/// interface later, so selection code never needs to know where a verdict came from.
+/// Passive signals (this node's own requests), active probes and cluster gossip all feed it, so selection
+/// code never needs to know where a verdict came from.
 public protocol UpstreamHealthView: Sendable {
+    /// Whether the upstream could be used now; does not take a half-open probe slot.
     func isAvailable(_ upstream: Upstream, now: Double) -> Bool
+    /// Asks to send one request to the upstream now (see `CircuitBreaker.admit`). Every `.allowed` or
+    /// `.probe` answer must be followed by `record` when the attempt's outcome says anything about the
+    /// upstream.
+    func admit(_ upstream: Upstream, now: Double) -> CircuitBreaker.Admission
     func record(_ outcome: UpstreamOutcome, for upstream: Upstream, now: Double)
     /// A snapshot for status pages and metrics.
     func snapshot(now: Double) -> [UpstreamHealthSnapshot]

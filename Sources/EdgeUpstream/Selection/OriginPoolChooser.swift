@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Round-robin over a pool of origin servers, skipping those the health view marks down.
+/// Round-robin over a pool of origin servers, those the health view marks down last.
 ///
 /// The rotation spreads load across equivalent origin servers; the rest of the pool follows as fallbacks so
 /// one request can survive one server failing.

@@ -5,8 +5,9 @@ import Synchronization
 ///
 /// A shield node, or an edge configured without shields, has only origin servers and behaves like
 /// `OriginPoolChooser`. Shields are ranked over the healthy ones first, so a dead shield's keys move to their
-/// second choice and nothing else moves; down shields stay at the very end of the plan, because trying a
-/// server marked down beats failing without asking anyone.
+/// second choice and nothing else moves; down shields stay at the very end of the plan, where the fetch asks
+/// the health view before each attempt: one whose circuit is half-open gets the request as its probe, the
+/// others are skipped.
 public final class TieredChooser: UpstreamChooser {
     public let shields: [Upstream]
     public let policy: FailoverPolicy

@@ -4,7 +4,8 @@
 /// tier returns the key's home shield, the next shields, then the origin. Selection is kept apart from health
 /// (the chooser *reads* a health view, it does not keep one), as Pingora splits selection from health checks.
 public protocol UpstreamChooser: Sendable {
-    /// Upstreams to try for `cacheKey`, best first. Never empty when any upstream is configured: when every
-    /// upstream is marked down the chooser still returns them, since trying a down server beats failing unasked.
+    /// Upstreams to try for `cacheKey`, best first, down ones last. Never empty when any upstream is configured:
+    /// whether a down one is attempted (a half-open probe) or skipped is the health view's `admit`, asked
+    /// by the fetch right before each attempt.
     func plan(for cacheKey: String, now: Double) -> [Upstream]
 }

@@ -103,7 +103,8 @@ struct ShieldTierTests {
         #expect(stale.cacheStatus.contains("stale-if-error"), "Cache-Status: \(stale.cacheStatus)")
 
         let uncached = try await cluster.get("/obj/1.txt", from: "edge-1")
-        #expect(uncached.status == 502 || uncached.status == 504, "got \(uncached.status)")
+        // 502 while the refusals are being counted, 503 once health knows the origin is down.
+        #expect([502, 503, 504].contains(uncached.status), "got \(uncached.status)")
         #expect(uncached.seconds < 8.5, "took \(uncached.seconds) s")
         print("origin down: stale answer \(stale.cacheStatus); uncached \(uncached.status) in \(uncached.seconds) s")
     }

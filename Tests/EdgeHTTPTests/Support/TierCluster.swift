@@ -30,8 +30,10 @@ final class TierCluster: @unchecked Sendable {
     ///   - files: path → content of the origin's files.
     ///   - rules: the origin's rules file.
     ///   - upstream: extra lines for `[defaults.upstream]`.
+    ///   - originProcess: also run the dev origin as a real `edge origin` process (node name `origin`) and
+    ///     point the nodes at it instead, so a test can SIGKILL or SIGSTOP it.
     static func start(shields: Int, edges: Int, files: [String: String], rules: String, upstream: String = "",
-                      nodeExtras: [String: String] = [:]) async throws -> TierCluster {
+                      nodeExtras: [String: String] = [:], originProcess: Bool = false) async throws -> TierCluster {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-tiers-\(UUID().uuidString)")
         let root = directory.appendingPathComponent("site")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -45,7 +47,15 @@ final class TierCluster: @unchecked Sendable {
         let origin = try DevOriginServer(
             settings: DevOriginSettings(root: root.path, rulesPath: rulesURL.path, port: 0, largeFile: nil),
             logger: Logger(label: "origin"))
-        let originPort = try await origin.start()
+        var originPort = try await origin.start()
+        var originChild: EdgeProcess?
+        if originProcess {
+            originPort = freePort()
+            originChild = try EdgeProcess.start(["origin", "--root", root.path, "--rules", rulesURL.path,
+                                                 "--host", "127.0.0.1", "--port", String(originPort)],
+                                                in: directory, logName: "origin-\(UUID().uuidString.prefix(4))")
+            try await EdgeProcess.waitForListener(port: originPort)
+        }
 
         var nodes = (1...max(1, shields)).prefix(shields).map { Node(name: "shield-\($0)", role: "shield", port: freePort()) }
         nodes += (1...max(1, edges)).prefix(edges).map { Node(name: "edge-\($0)", role: "edge", port: freePort()) }
@@ -55,6 +65,7 @@ final class TierCluster: @unchecked Sendable {
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         let cluster = TierCluster(directory: directory, origin: origin, originPort: originPort, nodes: nodes,
                                   client: client)
+        if let originChild { cluster.processes["origin"] = originChild }
         try cluster.config(upstream: upstream).write(to: directory.appendingPathComponent("edge.conf"),
                                                      atomically: true, encoding: .utf8)
         // Shields first, so edges find them up.
@@ -71,12 +82,11 @@ final class TierCluster: @unchecked Sendable {
     }
 
     func config(upstream: String) -> String {
-        var text = """
-            [cluster]
-            name = "tier-test"
-            service_names = ["www.tier.test"]
-
-            [defaults.upstream]
+        // A key given in `upstream` replaces the default line for it (TOML allows a key only once per table).
+        let overridden = Set(upstream.split(separator: "\n").compactMap {
+            $0.split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        })
+        let upstreamDefaults = """
             origins = ["http://127.0.0.1:\(originPort)"]
             connect_timeout = "500ms"
             first_byte_timeout = "3s"
@@ -86,6 +96,16 @@ final class TierCluster: @unchecked Sendable {
             health_check_timeout = "250ms"
             health_check_path = "/__origin/health"
             request_budget = "8s"
+            """.split(separator: "\n").filter { line in
+                !overridden.contains(line.split(separator: "=")[0].trimmingCharacters(in: .whitespaces))
+            }.joined(separator: "\n")
+        var text = """
+            [cluster]
+            name = "tier-test"
+            service_names = ["www.tier.test"]
+
+            [defaults.upstream]
+            \(upstreamDefaults)
             \(upstream)
 
             [admin]
@@ -156,6 +176,12 @@ final class TierCluster: @unchecked Sendable {
         return process.log
     }
 
+    /// Sends `number` to a node's (or, with `originProcess`, the origin's) process: SIGSTOP hangs it with its
+    /// listener still accepting connections.
+    func signal(_ name: String, _ number: Int32) {
+        processes[name]?.signal(number)
+    }
+
     func kill(_ name: String) async {
         guard let process = processes[name] else { return }
         process.signal(SIGKILL)
@@ -193,6 +219,7 @@ final class TierCluster: @unchecked Sendable {
 
     func shutdown() async {
         for (_, process) in processes {
+            process.signal(SIGCONT)  // a stopped process would not act on SIGTERM
             process.signal(SIGTERM)
         }
         for (_, process) in processes {

@@ -1,10 +1,10 @@
 import EdgeUpstream
 import Testing
 
-@Suite("Passive upstream health")
-struct PassiveHealthTests {
+@Suite("Passive upstream health: the circuit breaker")
+struct CircuitBreakerTests {
     @Test func aRunOfFailuresMarksDownForTheBackoff() {
-        var state = PassiveHealthState(threshold: 3, backoff: 10)
+        var state = CircuitBreaker(threshold: 3, backoff: 10)
         state.record(.failure, now: 0)
         state.record(.failure, now: 1)
         #expect(state.isAvailable(now: 1))
@@ -15,7 +15,7 @@ struct PassiveHealthTests {
     }
 
     @Test func aSuccessClearsTheRecord() {
-        var state = PassiveHealthState(threshold: 2, backoff: 10)
+        var state = CircuitBreaker(threshold: 2, backoff: 10)
         state.record(.failure, now: 0)
         state.record(.success, now: 1)
         state.record(.failure, now: 2)
@@ -24,12 +24,61 @@ struct PassiveHealthTests {
     }
 
     @Test func failingAgainAfterTheBackoffDoublesIt() {
-        var state = PassiveHealthState(threshold: 1, backoff: 10, maxBackoff: 25)
+        var state = CircuitBreaker(threshold: 1, backoff: 10, maxBackoff: 25)
         state.record(.failure, now: 0)          // down until 10
         state.record(.failure, now: 10)         // retry failed: down until 30
         #expect(!state.isAvailable(now: 29))
         state.record(.failure, now: 30)         // capped at 25: down until 55
         #expect(!state.isAvailable(now: 54) && state.isAvailable(now: 55))
+    }
+
+    @Test func aTimeoutOpensTheCircuitAtOnce() {
+        var breaker = CircuitBreaker(threshold: 3, backoff: 10)
+        breaker.record(.timeout, now: 5)
+        #expect(breaker.state == .open(until: 15))
+        #expect(breaker.admit(now: 6) == .refused(retryAt: 15))
+    }
+
+    @Test func anOpenCircuitLetsOneProbeThroughPerBackoff() {
+        var breaker = CircuitBreaker(threshold: 1, backoff: 10)
+        breaker.record(.failure, now: 0)
+        #expect(breaker.admit(now: 9.9) == .refused(retryAt: 10))
+        #expect(breaker.admit(now: 10) == .probe)
+        // The probe is out: everyone else is still turned away, until the probe slot expires.
+        #expect(breaker.admit(now: 10.5) == .refused(retryAt: 20))
+        #expect(!breaker.isAvailable(now: 10.5))
+        #expect(breaker.admit(now: 20) == .probe)
+    }
+
+    @Test func aSuccessfulProbeClosesTheCircuit() {
+        var breaker = CircuitBreaker(threshold: 2, backoff: 10)
+        breaker.record(.timeout, now: 0)
+        #expect(breaker.admit(now: 11) == .probe)
+        breaker.record(.success, now: 11.2)
+        #expect(breaker.state == .closed)
+        #expect(breaker.admit(now: 11.3) == .allowed)
+        #expect(breaker.admit(now: 11.3) == .allowed)
+        #expect(breaker.consecutiveFailures == 0)
+    }
+
+    @Test func aFailedProbeReopensForTwiceTheBackoff() {
+        var breaker = CircuitBreaker(threshold: 1, backoff: 10, maxBackoff: 30)
+        breaker.record(.failure, now: 0)
+        #expect(breaker.admit(now: 10) == .probe)
+        breaker.record(.timeout, now: 11)
+        #expect(breaker.state == .open(until: 31))
+        #expect(breaker.retryAt == 31)
+        #expect(breaker.admit(now: 31) == .probe)
+        breaker.record(.failure, now: 31)
+        #expect(breaker.state == .open(until: 61))  // capped at 30
+    }
+
+    @Test func lateFailuresOfRequestsStartedBeforeTheCircuitOpenedDoNotExtendIt() {
+        var breaker = CircuitBreaker(threshold: 1, backoff: 10)
+        breaker.record(.timeout, now: 0)
+        breaker.record(.timeout, now: 0.2)
+        breaker.record(.failure, now: 3)
+        #expect(breaker.state == .open(until: 10))
     }
 
     @Test func trackerIsPerUpstream() {
@@ -40,6 +89,10 @@ struct PassiveHealthTests {
         #expect(!tracker.isAvailable(a, now: 1))
         #expect(tracker.isAvailable(b, now: 1))
         #expect(tracker.snapshot(now: 1).map(\.available) == [false])
+        #expect(tracker.admit(a, now: 1) == .refused(retryAt: 5))
+        #expect(tracker.admit(b, now: 1) == .allowed)
+        #expect(tracker.admit(a, now: 5) == .probe)
+        #expect(tracker.admit(a, now: 5) == .refused(retryAt: 10))
     }
 }
 
