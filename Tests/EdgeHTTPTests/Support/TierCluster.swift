@@ -30,8 +30,9 @@ final class TierCluster: @unchecked Sendable {
     ///   - files: path → content of the origin's files.
     ///   - rules: the origin's rules file.
     ///   - upstream: extra lines for `[defaults.upstream]`.
+    ///   - admin: extra lines for `[admin]`.
     static func start(shields: Int, edges: Int, files: [String: String], rules: String, upstream: String = "",
-                      nodeExtras: [String: String] = [:]) async throws -> TierCluster {
+                      admin: String = "", nodeExtras: [String: String] = [:]) async throws -> TierCluster {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-tiers-\(UUID().uuidString)")
         let root = directory.appendingPathComponent("site")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -55,7 +56,7 @@ final class TierCluster: @unchecked Sendable {
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         let cluster = TierCluster(directory: directory, origin: origin, originPort: originPort, nodes: nodes,
                                   client: client)
-        try cluster.config(upstream: upstream).write(to: directory.appendingPathComponent("edge.conf"),
+        try cluster.config(upstream: upstream, admin: admin).write(to: directory.appendingPathComponent("edge.conf"),
                                                      atomically: true, encoding: .utf8)
         // Shields first, so edges find them up.
         for node in nodes.sorted(by: { $0.role > $1.role }) { try await cluster.startNode(node.name) }
@@ -70,7 +71,7 @@ final class TierCluster: @unchecked Sendable {
         self.client = client
     }
 
-    func config(upstream: String) -> String {
+    func config(upstream: String, admin: String = "") -> String {
         var text = """
             [cluster]
             name = "tier-test"
@@ -89,6 +90,7 @@ final class TierCluster: @unchecked Sendable {
 
             [admin]
             token = "\(Self.adminToken)"
+            \(admin)
 
             [defaults.cache]
             disk_size = "0"
