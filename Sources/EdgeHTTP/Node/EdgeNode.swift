@@ -46,7 +46,8 @@ public final class EdgeNode: Service, Sendable {
                                 maxObjectBytes: settings.memoryMaxObjectBytes)
         var disk: DiskTier?
         if let path = settings.diskPath {
-            disk = try DiskTier(directory: path, capacityBytes: settings.diskCapacityBytes)
+            disk = try DiskTier(directory: path, capacityBytes: settings.diskCapacityBytes,
+                                maxObjects: settings.diskMaxObjects)
             if let stats = disk?.stats {
                 logger.info("disk cache ready", metadata: ["path": "\(path)", "objects": "\(stats.objects)",
                                                            "bytes": "\(stats.bytes)"])
