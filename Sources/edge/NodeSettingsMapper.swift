@@ -81,6 +81,7 @@ enum NodeSettingsMapper {
             accessLog: accessLog,
             metricsHost: node.metricsListen?.host, metricsPort: node.metricsListen?.port)
         settings.shields = shields
+        settings.diskMaxObjects = cache.diskMaxObjects
         settings.failoverPolicy = failover
         settings.originHealthPath = upstream.healthCheckPath
         settings.purgeLimits = PurgeLedger.Limits(horizon: configuration.admin.purgeHorizon.seconds,

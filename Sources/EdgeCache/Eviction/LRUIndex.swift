@@ -1,5 +1,7 @@
 /// Least-recently-used ordering of keys with byte accounting, in the style of Pingora's eviction managers:
-/// the index only decides *what* to evict; the caller owns the objects and deletes them.
+/// the index only decides *what* to evict; the caller owns the objects and deletes them. Besides the byte
+/// budget it may bound the number of entries, for callers whose per-entry cost is not in the byte sizes (the
+/// disk tier's in-memory index: its sizes are file bytes, but each entry costs memory).
 ///
 /// The list is intrusive and lives in one array of nodes linked by indices, with freed slots reused, so an
 /// operation costs one hash lookup and a few array writes and never allocates a node object. That keeps the
@@ -17,6 +19,8 @@ public struct LRUIndex<Key: Hashable>: Sequence {
 
     /// The byte budget; `admit` evicts until `totalBytes` is within it.
     public let capacityBytes: Int
+    /// The entry budget; `admit` evicts until `count` is within it too. `Int.max` when only bytes count.
+    public let maxCount: Int
     public private(set) var totalBytes: Int = 0
 
     private var nodes: [Node] = []
@@ -27,9 +31,11 @@ public struct LRUIndex<Key: Hashable>: Sequence {
     /// Most recently used end of the list.
     private var tail = LRUIndex.none
 
-    /// A negative capacity is treated as zero: nothing with a positive size is then admitted.
-    public init(capacityBytes: Int) {
+    /// A negative capacity is treated as zero: nothing with a positive size is then admitted. `maxCount` is at
+    /// least 1.
+    public init(capacityBytes: Int, maxCount: Int = .max) {
         self.capacityBytes = Swift.max(0, capacityBytes)
+        self.maxCount = Swift.max(1, maxCount)
     }
 
     public var count: Int { slots.count }
@@ -46,7 +52,7 @@ public struct LRUIndex<Key: Hashable>: Sequence {
     public var mostRecent: Key? { tail == Self.none ? nil : nodes[tail].key }
 
     /// Inserts `key` (or updates its size) as the most recent entry, then evicts from the least recent end until
-    /// the total fits the capacity. Returns the evicted keys, least recent first.
+    /// the total fits the capacity and the count fits `maxCount`. Returns the evicted keys, least recent first.
     ///
     /// An item larger than the whole capacity is not admitted: it is returned itself, and an older entry under
     /// the same key is dropped too, because the caller is replacing it and must not keep serving the old one.
@@ -69,8 +75,9 @@ public struct LRUIndex<Key: Hashable>: Sequence {
             totalBytes += size
         }
         var evicted: [Key] = []
-        // The entry just admitted is at the tail and fits on its own, so this loop never reaches it.
-        while totalBytes > capacityBytes, let (victim, _) = popLeastRecent() {
+        // The entry just admitted is at the tail and fits on its own (bytes, and maxCount >= 1), so this loop
+        // never reaches it.
+        while totalBytes > capacityBytes || slots.count > maxCount, let (victim, _) = popLeastRecent() {
             evicted.append(victim)
         }
         return evicted

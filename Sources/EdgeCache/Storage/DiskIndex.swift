@@ -36,8 +36,10 @@ struct DiskIndex: Sendable {
     private(set) var entries: [String: Entry] = [:]
     private(set) var variants = VariantIndex()
 
-    init(capacityBytes: Int) {
-        lru = LRUIndex(capacityBytes: capacityBytes)
+    /// - Parameter maxObjects: the entry bound: each entry costs memory (keys, tags, bookkeeping) that the
+    ///   file-byte budget does not see, so without it many small files would grow the index without limit.
+    init(capacityBytes: Int, maxObjects: Int = .max) {
+        lru = LRUIndex(capacityBytes: capacityBytes, maxCount: maxObjects)
     }
 
     /// Records (or replaces) an entry as most recent; returns the storage keys evicted to make room, already

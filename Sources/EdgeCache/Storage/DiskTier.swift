@@ -18,6 +18,18 @@ public final class DiskTier: Sendable {
     public let directory: String
     /// Bytes of object files (as encoded, checksums included) the tier may hold.
     public let capacityBytes: Int
+    /// Objects the tier may hold: the bound on its in-memory index, whose entries (keys, tags, bookkeeping;
+    /// about 800 B each with short URLs) are not in the file bytes. Least recently used objects go first.
+    public let maxObjects: Int
+
+    /// The object bound when none is configured: one object per `defaultBytesPerObject` of capacity, at least
+    /// `minimumDefaultMaxObjects`. A 1 GiB tier indexes at most 65,536 objects, about 55 MB of index.
+    public static func defaultMaxObjects(capacityBytes: Int) -> Int {
+        max(minimumDefaultMaxObjects, capacityBytes / defaultBytesPerObject)
+    }
+
+    public static let defaultBytesPerObject = 16 << 10
+    public static let minimumDefaultMaxObjects = 1_024
     /// What the start-up scan loaded and cleaned.
     public let rebuildReport: DiskRebuildReport
 
@@ -28,24 +40,29 @@ public final class DiskTier: Sendable {
 
     /// Creates `directory` if needed and rebuilds the index from the files in it, deleting leftovers of
     /// interrupted writes and files that are not valid objects. Throws when the directory cannot be created.
+    ///
+    /// `maxObjects` defaults to `defaultMaxObjects(capacityBytes:)`.
     public init(
         directory: String,
         capacityBytes: Int,
+        maxObjects: Int? = nil,
         onEvent: (@Sendable (DiskTierEvent) -> Void)? = nil
     ) throws(DiskTierError) {
         let paths = DiskPaths(root: directory)
         let capacity = max(0, capacityBytes)
+        let objectLimit = max(1, maxObjects ?? Self.defaultMaxObjects(capacityBytes: capacity))
         try FileIO.makeDirectories(paths.root)
         self.paths = paths
         self.directory = paths.root
         self.capacityBytes = capacity
+        self.maxObjects = objectLimit
         self.onEvent = onEvent
 
         var report = DiskRebuildReport()
-        var rebuilt = DiskIndex(capacityBytes: capacity)
+        var rebuilt = DiskIndex(capacityBytes: capacity, maxObjects: objectLimit)
         let found = DiskScan(paths: paths, onEvent: onEvent).run(report: &report)
         // Oldest first, so the most recently stored objects end up most recent and the oldest are evicted
-        // if the capacity shrank since they were written.
+        // if the capacity (or the object bound) shrank since they were written.
         for file in found.sorted(by: { $0.entry.storedAt < $1.entry.storedAt }) {
             for evictedKey in rebuilt.insert(file.storageKey, file.entry) {
                 Self.removeFile(paths.file(forName: DiskPaths.name(forStorageKey: evictedKey)), onEvent: onEvent)

@@ -5,9 +5,9 @@ import NIOPosix
 
 /// The SWIM node on a real network: one UDP socket, the pure `SWIMState` inside, and the health view outside.
 ///
-/// The shell only moves bytes and time: datagrams are authenticated and decoded (`SWIMCodec`), checked against
-/// replays, and fed to the core; a timer ticks the core; directives become datagrams and health-view events.
-/// Everything that decides anything lives in the core.
+/// The shell only moves bytes and time: datagrams are authenticated and decoded (`SWIMCodec`), checked to be
+/// addressed to this node (`LocalRecipient`) and against replays, and fed to the core; a timer ticks the core;
+/// directives become datagrams and health-view events. Everything that decides anything lives in the core.
 public actor GossipNode {
     public nonisolated let healthView: ClusterHealthView
     public nonisolated let localID: NodeID
@@ -22,6 +22,9 @@ public actor GossipNode {
     private var metadata: NodeMetadata
     private var core: SWIMState?
     private var replayGuard = ReplayGuard()
+    /// The addresses packets to this node are bound to; set once the socket is bound (nothing is accepted
+    /// before).
+    private var recipient = LocalRecipient([])
     private var outbound: NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>?
     private var runTask: Task<Void, Never>?
     private var resolved: [NodeAddress: SocketAddress] = [:]
@@ -75,6 +78,11 @@ public actor GossipNode {
         let port = channel.channel.localAddress?.port ?? bindPort
         let address = NodeAddress(host: advertiseHost ?? bindHost, port: UInt16(clamping: port))
         boundAddress = address
+        var knownAs = [address, NodeAddress(host: bindHost, port: address.port)]
+        if let boundIP = channel.channel.localAddress?.ipAddress {
+            knownAs.append(NodeAddress(host: boundIP, port: address.port))
+        }
+        recipient = LocalRecipient(knownAs)
         let now = Self.now()
         var state = SWIMState(settings: settings, address: address, metadata: metadata,
                               seed: UInt64.random(in: .min ... .max), now: now)
@@ -158,7 +166,7 @@ public actor GossipNode {
         let bytes = Array(envelope.data.readableBytesView)
         let packet: DecodedPacket
         do {
-            packet = try codec.decode(bytes)
+            packet = try codec.decode(bytes, for: recipient)
         } catch {
             drop(error.dropReason, from: envelope.remoteAddress, detail: error.description)
             return
@@ -202,7 +210,7 @@ public actor GossipNode {
             case .send(let message, let address):
                 guard let remote = resolve(address) else { continue }
                 do {
-                    let bytes = try codec.encode(message, timestampMillis: timestamp)
+                    let bytes = try codec.encode(message, to: address, timestampMillis: timestamp)
                     envelopes.append(AddressedEnvelope(remoteAddress: remote, data: ByteBuffer(bytes: bytes)))
                 } catch {
                     logger.error("could not encode gossip message", metadata: ["error": "\(error)"])

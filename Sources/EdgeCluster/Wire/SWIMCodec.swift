@@ -18,11 +18,13 @@ public struct SWIMCodec: Sendable {
         self.key = key
     }
 
-    public func encode(_ message: SWIMMessage, timestampMillis: UInt64) throws(WireError) -> [UInt8] {
+    /// - Parameter recipient: the address the datagram is sent to; the packet is valid only there.
+    public func encode(_ message: SWIMMessage, to recipient: NodeAddress,
+                       timestampMillis: UInt64) throws(WireError) -> [UInt8] {
         let expected = WireSize.packet(message)
         guard expected <= Self.maxSentPacketSize else { throw .tooLargeToSend(expected) }
         var writer = ByteWriter(capacity: expected)
-        writer.append(header(timestampMillis: timestampMillis, version: WireFormat.version))
+        writer.append(header(timestampMillis: timestampMillis, recipient: recipient))
         try MessageEncoding.encodeBody(message, into: &writer)
         return sealing(writer.bytes)
     }
@@ -33,17 +35,25 @@ public struct SWIMCodec: Sendable {
         unsigned + Array(HMAC<SHA256>.authenticationCode(for: unsigned, using: key.symmetricKey))
     }
 
-    /// The unsigned header (version, cluster hash, timestamp) that `sealing` expects in front of a body.
-    public func header(timestampMillis: UInt64, version: UInt8 = 1) -> [UInt8] {
-        var writer = ByteWriter(capacity: WireFormat.headerSize)
-        writer.u8(version)
+    /// The unsigned envelope (version, cluster hash, timestamp, recipient) that `sealing` expects in front of a
+    /// body.
+    /// `version` defaults to the current one; tests pass others.
+    public func header(timestampMillis: UInt64, recipient: NodeAddress, version: UInt8? = nil) -> [UInt8] {
+        var writer = ByteWriter(capacity: WireFormat.envelopeSize)
+        writer.u8(version ?? WireFormat.version)
         writer.append(clusterHash)
         writer.u64(timestampMillis)
+        writer.append(LocalRecipient.tag(for: recipient))
         return writer.bytes
     }
 
-    /// Checks run cheapest first, and nothing past the header is parsed before the MAC has verified.
-    public func decode(_ packet: [UInt8]) throws(WireError) -> DecodedPacket {
+    /// The size of `header(...)`: where a packet's body starts.
+    public static var envelopeSize: Int { WireFormat.envelopeSize }
+
+    /// Checks run cheapest first, and nothing past the header is parsed before the MAC has verified. The
+    /// recipient is checked after the MAC, so `wrongRecipient` counts authentic packets replayed to the wrong
+    /// node, not forgeries.
+    public func decode(_ packet: [UInt8], for local: LocalRecipient) throws(WireError) -> DecodedPacket {
         guard packet.count <= Self.maxAcceptedPacketSize else { throw .oversized(packet.count) }
         guard packet.count >= WireFormat.headerSize + WireFormat.macSize else { throw .truncated }
         guard packet[0] == WireFormat.version else { throw .unsupportedVersion(packet[0]) }
@@ -55,6 +65,7 @@ public struct SWIMCodec: Sendable {
         var reader = ByteReader(body)
         _ = try reader.bytes(5)
         let timestamp = try reader.u64()
+        guard local.accepts(try reader.bytes(LocalRecipient.size)) else { throw .wrongRecipient }
         let message = try MessageEncoding.decodeBody(from: &reader)
         return DecodedPacket(message: message, timestampMillis: timestamp, tag: Array(tag))
     }

@@ -10,6 +10,8 @@ public enum WireError: Error, Hashable, Sendable, CustomStringConvertible {
     case wrongCluster
     /// The HMAC does not verify under our cluster key: forged, corrupted, or another key.
     case badMAC
+    /// Authentic, but addressed to another node: captured on its way there and replayed here.
+    case wrongRecipient
     /// Authentic but structurally invalid (unknown type, bad UTF-8, out-of-range value, trailing bytes...).
     case malformed(String)
     /// Encoding only: the message would exceed the send limit (the core keeps under it; this is a safety net).
@@ -24,6 +26,7 @@ public enum WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unsupportedVersion(let version): "unsupported wire version \(version)"
         case .wrongCluster: "packet from another cluster"
         case .badMAC: "bad HMAC"
+        case .wrongRecipient: "packet addressed to another node"
         case .malformed(let why): "malformed packet: \(why)"
         case .tooLargeToSend(let size): "message of \(size) bytes exceeds the packet limit"
         case .fieldTooLong(let field): "\(field) is longer than 255 bytes"
@@ -38,6 +41,7 @@ public enum WireError: Error, Hashable, Sendable, CustomStringConvertible {
         case .unsupportedVersion: .unsupportedVersion
         case .wrongCluster: .wrongCluster
         case .badMAC: .badMAC
+        case .wrongRecipient: .wrongRecipient
         case .malformed, .tooLargeToSend, .fieldTooLong: .malformed
         }
     }
@@ -50,6 +54,8 @@ public enum PacketDropReason: String, Hashable, Sendable, CaseIterable {
     case unsupportedVersion = "unsupported_version"
     case wrongCluster = "wrong_cluster"
     case badMAC = "bad_mac"
+    /// Authentic packet bound to another recipient (a capture replayed to the wrong node).
+    case wrongRecipient = "wrong_recipient"
     case malformed
     /// Timestamp outside the replay window (or sender clock far off).
     case stale

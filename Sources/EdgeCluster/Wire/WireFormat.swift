@@ -1,6 +1,6 @@
-/// Constants of the wire format, version 1. Layout of a packet (integers big-endian):
+/// Constants of the wire format, version 2. Layout of a packet (integers big-endian):
 ///
-///     version u8 | cluster id hash [4] | sent-at ms u64 | type u8 | sender str8 | type fields
+///     version u8 | cluster id hash [4] | sent-at ms u64 | recipient [8] | type u8 | sender str8 | type fields
 ///     | update count u8 | updates... | HMAC-SHA256 [32] over everything before it
 ///
 ///     str8      = length u8, UTF-8 bytes
@@ -11,9 +11,16 @@
 ///                          region str8, latitude i32 (µdeg), longitude i32 (µdeg), active connections varint,
 ///                          requests/s in tenths varint, cache fill in basis points u16
 ///                 suspect: suspector str8
+///     recipient = the address the packet was sent to: port u16, then 6 bytes of SHA-256 of the lowercased
+///                 host (see `LocalRecipient`)
+///
+/// Version 2 added the recipient; version 1 packets (without it) are refused as `unsupportedVersion`.
 enum WireFormat {
-    static let version: UInt8 = 1
-    static let headerSize = 1 + 4 + 8 + 1
+    static let version: UInt8 = 2
+    /// Version, cluster hash, timestamp and recipient: what `SWIMCodec.header` writes.
+    static let envelopeSize = 1 + 4 + 8 + LocalRecipient.size
+    /// The envelope and the type byte.
+    static let headerSize = envelopeSize + 1
     static let macSize = 32
 
     enum MessageType: UInt8 {

@@ -1,6 +1,7 @@
 extension CacheSettings {
     static let keys = [
-        "memory_size", "memory_max_object_size", "disk_path", "disk_size", "heuristic_fraction", "heuristic_max",
+        "memory_size", "memory_max_object_size", "disk_path", "disk_size", "disk_max_objects", "heuristic_fraction",
+        "heuristic_max",
         "stale_if_error", "stale_while_revalidate", "share_set_cookie", "honour_cdn_cache_control", "cache_name",
     ]
 
@@ -13,6 +14,7 @@ extension CacheSettings {
             diskPath = reader.context.resolvePath(value)
         }
         if let value = try reader.byteSize("disk_size", in: 0...ByteSize.maximum) { diskSize = value }
+        if let value = try reader.integer("disk_max_objects", in: 1...1_000_000_000) { diskMaxObjects = value }
         if let value = try reader.number("heuristic_fraction", in: 0...1, expected: "a number from 0 to 1") {
             heuristicFraction = value
         }

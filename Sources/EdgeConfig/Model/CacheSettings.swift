@@ -10,6 +10,9 @@ public struct CacheSettings: Sendable, Equatable {
     public var diskPath: String = "var/cache/{node}"
     /// Disk tier budget in bytes; 0 turns the disk tier off.
     public var diskSize: Int = 1 << 30
+    /// Most objects the disk tier keeps (its in-memory index costs memory per object, which `diskSize` does
+    /// not bound); `nil` derives it from `diskSize` (`DiskTier.defaultMaxObjects`: one per 16 KiB).
+    public var diskMaxObjects: Int?
     /// Share of (Date − Last-Modified) used as heuristic freshness when the origin gives none (RFC 9111 §4.2.2).
     public var heuristicFraction: Double = 0.1
     /// Upper bound for heuristic freshness.

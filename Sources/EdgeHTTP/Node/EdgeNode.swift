@@ -55,6 +55,7 @@ public final class EdgeNode: Service, Sendable {
         var disk: DiskTier?
         if let path = settings.diskPath {
             disk = try DiskTier(directory: path, capacityBytes: settings.diskCapacityBytes,
+                                maxObjects: settings.diskMaxObjects,
                                 onEvent: { diskFaults.record($0) })
             if let stats = disk?.stats {
                 logger.info("disk cache ready", metadata: ["path": "\(path)", "objects": "\(stats.objects)",

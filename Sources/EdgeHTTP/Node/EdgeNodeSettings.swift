@@ -12,6 +12,8 @@ public struct EdgeNodeSettings: Sendable {
     /// `nil` runs without a disk tier.
     public var diskPath: String?
     public var diskCapacityBytes: Int
+    /// Most objects on disk; `nil` for `DiskTier.defaultMaxObjects(capacityBytes:)`.
+    public var diskMaxObjects: Int?
     public var origins: [Upstream]
     /// Shield nodes this node fetches through before the origin (empty for shields and single-tier edges).
     public var shields: [Upstream] = []

@@ -35,7 +35,7 @@ import Testing
         #expect(sent.contains { $0.message.updates.count >= 2 }, "as many as fit are taken")
         let codec = SWIMCodec(clusterID: "test", key: try ClusterKey(secret: "0123456789abcdef"))
         for send in sent {
-            #expect(try codec.encode(send.message, timestampMillis: 1).count == WireSize.packet(send.message))
+            #expect(try codec.encode(send.message, to: send.to, timestampMillis: 1).count == WireSize.packet(send.message))
         }
     }
 

@@ -109,17 +109,17 @@ import Darwin
 
         let codec = SWIMCodec(clusterID: "edge", key: try ClusterKey(secret: Self.secret))
         let now = UInt64(Date().timeIntervalSince1970 * 1000)
-        let harmless = try codec.encode(SWIMMessage(sender: NodeID("z"), kind: .gossip), timestampMillis: now)
+        let harmless = try codec.encode(SWIMMessage(sender: NodeID("z"), kind: .gossip), to: seed, timestampMillis: now)
         let accusation = SWIMMessage(sender: NodeID("z"), kind: .gossip,
                                      updates: [MembershipUpdate(member: NodeID("b"), incarnation: 50, change: .dead)])
-        var wrongMAC = try codec.encode(accusation, timestampMillis: now)
+        var wrongMAC = try codec.encode(accusation, to: seed, timestampMillis: now)
         wrongMAC[wrongMAC.count - 1] ^= 0xFF
-        var unknownVersion = try codec.encode(accusation, timestampMillis: now)
+        var unknownVersion = try codec.encode(accusation, to: seed, timestampMillis: now)
         unknownVersion[0] = 9
         // The crafted cases go first: a burst of junk behind them may overflow the socket buffer under load.
         var datagrams: [[UInt8]] = [
             [], Array(harmless.prefix(20)), wrongMAC, unknownVersion,
-            try codec.encode(accusation, timestampMillis: now - 3_600_000),  // an hour-old "dead": stale
+            try codec.encode(accusation, to: seed, timestampMillis: now - 3_600_000),  // an hour-old "dead": stale
             harmless, harmless,  // the second copy is a replay
         ]
         var rng = SeededRandom(seed: 99)
@@ -137,6 +137,22 @@ import Darwin
         #expect(Self.state(a, of: "b") == .alive)
         #expect(a.healthView.members().map(\.id) == [NodeID("a"), NodeID("b")])
         await a.stop()
+        await b.stop()
+    }
+
+    /// A real packet captured on its way to one address (a plain socket standing in for node A) and replayed
+    /// to node B is refused: each packet names its recipient inside the authenticated envelope.
+    @Test func aPacketCapturedOnItsWayToAnotherNodeIsRejected() async throws {
+        let captor = try UDPCaptor()
+        let sender = try await Self.node("c", seeds: [NodeAddress(host: "127.0.0.1", port: captor.port)])
+        let captured = try captor.receive(timeout: 3)
+        await sender.stop()
+        let b = try await Self.node("b", seeds: [])
+        let bAddress = try #require(await b.boundAddress)
+        try Self.send([captured], to: bAddress.port)
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(b.healthView.members().map(\.id) == [NodeID("b")], "b must not learn c from a packet for another node")
+        #expect((b.healthView.droppedPackets()[.wrongRecipient] ?? 0) == 1, "\(b.healthView.droppedPackets())")
         await b.stop()
     }
 
@@ -181,4 +197,51 @@ import Darwin
     }
 
     struct RawSocketError: Error {}
+}
+
+/// A plain UDP socket on 127.0.0.1 that records what is sent to it: a wire tap standing in for a node.
+final class UDPCaptor {
+    let descriptor: Int32
+    let port: UInt16
+
+    init() throws {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_DGRAM, 0)
+        #endif
+        guard fd >= 0 else { throw GossipNodeTests.RawSocketError() }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        var local = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw GossipNodeTests.RawSocketError()
+        }
+        descriptor = fd
+        port = UInt16(bigEndian: local.sin_port)
+    }
+
+    deinit { close(descriptor) }
+
+    /// The next datagram, waiting at most `timeout` seconds.
+    func receive(timeout: Double) throws -> [UInt8] {
+        var limit = timeval(tv_sec: Int(timeout), tv_usec: suseconds_t((timeout - Double(Int(timeout))) * 1_000_000))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let received = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        guard received > 0 else { throw GossipNodeTests.RawSocketError() }
+        return Array(buffer.prefix(received))
+    }
 }

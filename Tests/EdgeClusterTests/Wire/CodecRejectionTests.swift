@@ -5,44 +5,49 @@ import Testing
 @Suite struct CodecRejectionTests {
     let codec: SWIMCodec
 
+    let local = CodecRoundTripTests.local
+
     init() throws { codec = try CodecRoundTripTests.codec() }
 
     func valid() throws -> [UInt8] {
-        try codec.encode(CodecRoundTripTests.messages[1], timestampMillis: 42)
+        try codec.encode(CodecRoundTripTests.messages[1], to: CodecRoundTripTests.recipient, timestampMillis: 42)
     }
 
     /// An authentic packet with the given body, to reach the parser behind the MAC.
     func sealed(_ body: [UInt8]) -> [UInt8] {
-        codec.sealing(codec.header(timestampMillis: 42) + body)
+        codec.sealing(codec.header(timestampMillis: 42, recipient: CodecRoundTripTests.recipient) + body)
     }
 
     @Test func wrongKeyIsABadMAC() throws {
         let other = try CodecRoundTripTests.codec(secret: "another sixteen+ byte key")
-        #expect(throws: WireError.badMAC) { try other.decode(try valid()) }
+        #expect(throws: WireError.badMAC) { try other.decode(try valid(), for: local) }
     }
 
     @Test func otherClusterIsRejectedBeforeTheMAC() throws {
         let other = try CodecRoundTripTests.codec(clusterID: "edge-staging")
-        #expect(throws: WireError.wrongCluster) { try other.decode(try valid()) }
+        #expect(throws: WireError.wrongCluster) { try other.decode(try valid(), for: local) }
     }
 
     @Test func unknownVersion() throws {
         var packet = try valid()
-        packet[0] = 2
-        #expect(throws: WireError.unsupportedVersion(2)) { try codec.decode(packet) }
+        packet[0] = 1
+        #expect(throws: WireError.unsupportedVersion(1)) { try codec.decode(packet, for: local) }
         #expect(throws: WireError.unsupportedVersion(9)) {
-            try codec.decode(codec.sealing(codec.header(timestampMillis: 1, version: 9) + [1, 1, 0x61, 0, 0, 0, 1, 0]))
+            try codec.decode(codec.sealing(codec.header(timestampMillis: 1, recipient: CodecRoundTripTests.recipient,
+                                                        version: 9) + [1, 1, 0x61, 0, 0, 0, 1, 0]), for: local)
         }
     }
 
     @Test func oversizedIsRejectedUnread() {
-        #expect(throws: WireError.oversized(65_537)) { try codec.decode([UInt8](repeating: 0, count: 65_537)) }
+        #expect(throws: WireError.oversized(65_537)) {
+            try codec.decode([UInt8](repeating: 0, count: 65_537), for: local)
+        }
     }
 
     @Test func everyTruncationFails() throws {
         let packet = try valid()
         for length in 0..<packet.count {
-            #expect(throws: WireError.self) { try codec.decode(Array(packet.prefix(length))) }
+            #expect(throws: WireError.self) { try codec.decode(Array(packet.prefix(length)), for: local) }
         }
     }
 
@@ -52,7 +57,7 @@ import Testing
             for bit in 0..<8 {
                 var corrupted = packet
                 corrupted[index] ^= 1 << bit
-                #expect(throws: WireError.self) { try codec.decode(corrupted) }
+                #expect(throws: WireError.self) { try codec.decode(corrupted, for: local) }
             }
         }
     }
@@ -79,12 +84,12 @@ import Testing
             ("pingRequest with empty target", [2] + sender + [0, 0, 0, 1, 0, 1, 0x68, 0, 1, 0]),
         ]
         for (name, body) in corpus {
-            #expect(throws: WireError.self, "\(name)") { try codec.decode(sealed(body)) }
+            #expect(throws: WireError.self, "\(name)") { try codec.decode(sealed(body), for: local) }
         }
         // The corpus is well-formed apart from its one flaw: the same shapes, fixed, decode.
-        #expect((try? codec.decode(sealed([7] + sender + [0]))) != nil)
+        #expect((try? codec.decode(sealed([7] + sender + [0]), for: local)) != nil)
         #expect((try? codec.decode(sealed([7] + sender + [1, 1, 0x62, 0, 0, 1, 0x68, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                                          0, 0, 0, 0, 0, 0, 0]))) != nil)
+                                                          0, 0, 0, 0, 0, 0, 0]), for: local)) != nil)
     }
 
     @Test func randomBytesNeverDecode() {
@@ -92,11 +97,12 @@ import Testing
         for round in 0..<20_000 {
             let length = Int(rng.next() % 1500)
             var bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-            if round % 2 == 0, bytes.count >= 13 {
-                // Half of them get a valid version and cluster, so they reach the MAC check.
-                bytes.replaceSubrange(0..<13, with: codec.header(timestampMillis: rng.next()))
+            if round % 2 == 0, bytes.count >= SWIMCodec.envelopeSize {
+                // Half of them get a valid version, cluster and recipient, so they reach the MAC check.
+                bytes.replaceSubrange(0..<SWIMCodec.envelopeSize,
+                                      with: codec.header(timestampMillis: rng.next(), recipient: CodecRoundTripTests.recipient))
             }
-            #expect(throws: WireError.self) { try codec.decode(bytes) }
+            #expect(throws: WireError.self) { try codec.decode(bytes, for: local) }
         }
     }
 
@@ -106,8 +112,8 @@ import Testing
         var decoded = 0
         var rejected = 0
         for message in CodecRoundTripTests.messages {
-            let packet = try codec.encode(message, timestampMillis: 1)
-            let body = Array(packet[13..<(packet.count - 32)])
+            let packet = try codec.encode(message, to: CodecRoundTripTests.recipient, timestampMillis: 1)
+            let body = Array(packet[SWIMCodec.envelopeSize..<(packet.count - 32)])
             for _ in 0..<1_500 {
                 var mutated = body
                 for _ in 0...Int(rng.next() % 4) where !mutated.isEmpty {
@@ -119,7 +125,7 @@ import Testing
                     }
                 }
                 do {
-                    _ = try codec.decode(sealed(mutated))
+                    _ = try codec.decode(sealed(mutated), for: local)
                     decoded += 1
                 } catch {
                     rejected += 1

@@ -8,6 +8,10 @@ import Testing
         SWIMCodec(clusterID: clusterID, key: try ClusterKey(secret: secret))
     }
 
+    /// Where the test packets are sent, and so the only address that accepts them.
+    static let recipient = NodeAddress(host: "10.0.0.9", port: 7946)
+    static let local = LocalRecipient([recipient])
+
     static let richMetadata = NodeMetadata(
         name: "édge-fra-1", role: .originFacing, publicHTTPAddress: "[2001:db8::5]:8443", latitude: -33.868_82,
         longitude: 151.209_29, region: "ap-southeast-2",
@@ -38,10 +42,10 @@ import Testing
 
     @Test(arguments: messages)
     func roundTrips(_ message: SWIMMessage) throws {
-        let bytes = try Self.codec().encode(message, timestampMillis: 1_700_000_000_123)
+        let bytes = try Self.codec().encode(message, to: Self.recipient, timestampMillis: 1_700_000_000_123)
         #expect(bytes.count == WireSize.packet(message))
-        #expect(bytes.first == 1, "version byte")
-        let decoded = try Self.codec().decode(bytes)
+        #expect(bytes.first == 2, "version byte")
+        let decoded = try Self.codec().decode(bytes, for: Self.local)
         #expect(decoded.message == message)
         #expect(decoded.timestampMillis == 1_700_000_000_123)
         #expect(decoded.tag.count == 32)
@@ -49,7 +53,8 @@ import Testing
 
     @Test func metadataKeepsItsFixedPointValues() throws {
         let message = SWIMMessage(sender: NodeID("a"), kind: .gossip, updates: [Self.updates[0]])
-        let decoded = try Self.codec().decode(try Self.codec().encode(message, timestampMillis: 0))
+        let decoded = try Self.codec().decode(try Self.codec().encode(message, to: Self.recipient, timestampMillis: 0),
+                                              for: Self.local)
         guard case .alive(_, let metadata) = decoded.message.updates.first?.change else {
             Issue.record("expected an alive update")
             return
@@ -65,12 +70,13 @@ import Testing
     @Test func refusesToEncodeWhatCannotBeSent() {
         let longName = String(repeating: "n", count: 256)
         #expect(throws: WireError.fieldTooLong("sender")) {
-            try Self.codec().encode(SWIMMessage(sender: NodeID(longName), kind: .ping(sequence: 1)), timestampMillis: 0)
+            try Self.codec().encode(SWIMMessage(sender: NodeID(longName), kind: .ping(sequence: 1)), to: Self.recipient,
+                                     timestampMillis: 0)
         }
         let many = (0..<150).map { MembershipUpdate(member: NodeID("member-\($0)"), incarnation: 1, change: .dead) }
         let big = SWIMMessage(sender: NodeID("a"), kind: .gossip, updates: many)
         #expect(throws: WireError.tooLargeToSend(WireSize.packet(big))) {
-            try Self.codec().encode(big, timestampMillis: 0)
+            try Self.codec().encode(big, to: Self.recipient, timestampMillis: 0)
         }
     }
 

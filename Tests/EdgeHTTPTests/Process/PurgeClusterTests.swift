@@ -128,6 +128,21 @@ struct PurgeClusterTests {
         let response = try await cluster.client.execute(purge, timeout: .seconds(10))
         #expect(response.status == .ok)
     }
+
+    /// A `PURGE` from an address outside `[admin] purge_allow` is refused as 403 Forbidden (the method exists;
+    /// this client may not use it), as edge.conf and the README say, and the object stays cached.
+    @Test func purgeMethodFromAnAddressNotAllowedIsForbidden() async throws {
+        let cluster = try await TierCluster.start(shields: 0, edges: 1, files: Self.files, rules: Self.rules,
+                                                  admin: #"purge_allow = ["192.0.2.0/24"]"#)
+        defer { Task { await cluster.shutdown() } }
+        _ = try await cluster.get("/a/one.txt", from: "edge-1")
+        var purge = HTTPClientRequestBuilder.purge(port: cluster.port("edge-1"), path: "/a/one.txt")
+        purge.headers.add(name: "host", value: "www.tier.test")
+        let response = try await cluster.client.execute(purge, timeout: .seconds(10))
+        #expect(response.status == .forbidden)
+        #expect(try await cluster.get("/a/one.txt", from: "edge-1").cacheStatus.contains("edge-1; hit"))
+        #expect(cluster.origin.requestCount(path: "/a/one.txt") == 1)
+    }
 }
 
 import AsyncHTTPClient

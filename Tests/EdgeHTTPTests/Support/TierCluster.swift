@@ -32,8 +32,10 @@ final class TierCluster: @unchecked Sendable {
     ///   - upstream: extra lines for `[defaults.upstream]`.
     ///   - originProcess: also run the dev origin as a real `edge origin` process (node name `origin`) and
     ///     point the nodes at it instead, so a test can SIGKILL or SIGSTOP it.
+    ///   - admin: extra lines for `[admin]`.
     static func start(shields: Int, edges: Int, files: [String: String], rules: String, upstream: String = "",
-                      nodeExtras: [String: String] = [:], originProcess: Bool = false) async throws -> TierCluster {
+                      admin: String = "", nodeExtras: [String: String] = [:],
+                      originProcess: Bool = false) async throws -> TierCluster {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-tiers-\(UUID().uuidString)")
         let root = directory.appendingPathComponent("site")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -66,7 +68,7 @@ final class TierCluster: @unchecked Sendable {
         let cluster = TierCluster(directory: directory, origin: origin, originPort: originPort, nodes: nodes,
                                   client: client)
         if let originChild { cluster.processes["origin"] = originChild }
-        try cluster.config(upstream: upstream).write(to: directory.appendingPathComponent("edge.conf"),
+        try cluster.config(upstream: upstream, admin: admin).write(to: directory.appendingPathComponent("edge.conf"),
                                                      atomically: true, encoding: .utf8)
         // Shields first, so edges find them up.
         for node in nodes.sorted(by: { $0.role > $1.role }) { try await cluster.startNode(node.name) }
@@ -81,7 +83,7 @@ final class TierCluster: @unchecked Sendable {
         self.client = client
     }
 
-    func config(upstream: String) -> String {
+    func config(upstream: String, admin: String = "") -> String {
         // A key given in `upstream` replaces the default line for it (TOML allows a key only once per table).
         let overridden = Set(upstream.split(separator: "\n").compactMap {
             $0.split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -110,6 +112,7 @@ final class TierCluster: @unchecked Sendable {
 
             [admin]
             token = "\(Self.adminToken)"
+            \(admin)
 
             [defaults.cache]
             disk_size = "0"

@@ -11,6 +11,17 @@ extension StoragePolicy {
     /// Checks run from the cheapest and most common refusal to the rarest, and the first refusal wins, so the
     /// reason names the rule that matters most.
     ///
+    /// **What can never be served is not stored.** A response is stored only if some request could later be
+    /// answered from it: it has a positive freshness lifetime (explicit, or heuristic from Last-Modified,
+    /// §4.2.2), or a validator (ETag or Last-Modified) so a stale copy can be revalidated with a conditional
+    /// request (§4.3), or serving it stale is permitted. §4.2.4 allows serving stale only when the origin
+    /// permits it; this node's `stale_if_error` / `stale_while_revalidate` defaults stand in for that permission
+    /// only on a response the origin made cacheable with an explicit expiration (max-age, s-maxage, Expires —
+    /// e.g. `max-age=0`, "stale at once"). A response with no explicit expiration, no heuristic lifetime and no
+    /// validator — a plain 404 — was never fresh and cannot be revalidated, so the defaults do not make it
+    /// servable: storing it would only write files (at every tier) that each next request refetches over. Its
+    /// own `stale-while-revalidate` / `stale-if-error` (RFC 5861) still count: that is the origin's permission.
+    ///
     /// - Parameter responseTime: when the response was received (seconds since epoch); it measures Expires and
     ///   heuristic lifetimes of a response without a Date field.
     public func decide(method: String, requestHeaders: HTTPHeaders, status: Int,
@@ -70,8 +81,8 @@ extension StoragePolicy {
             lifetime = Double(explicitAge ?? 0)
             measurable = explicitAge != nil
         }
-        if measurable && lifetime <= 0 && !Self.hasValidator(responseHeaders) && !staleWindowsApply(directives) {
-            // Such a response could never be served: stale at once and impossible to revalidate.
+        if measurable && lifetime <= 0 && !Self.hasValidator(responseHeaders)
+            && !mayServeStale(directives, explicitExpiration: explicit) {
             return .doNotStore(reason: "no freshness and no validator")
         }
         return .store(StoreInstructions(headers: HopByHop.removing(removed, from: responseHeaders),
@@ -87,10 +98,14 @@ extension StoragePolicy {
         return false
     }
 
-    /// Whether a stale copy could still be served under stale-while-revalidate or stale-if-error.
-    func staleWindowsApply(_ directives: ResponseDirectives) -> Bool {
+    /// Whether a response without freshness or validator could still be served stale (see `decide`): its own
+    /// stale-while-revalidate / stale-if-error always count; this node's defaults only when the origin gave an
+    /// explicit expiration.
+    func mayServeStale(_ directives: ResponseDirectives, explicitExpiration: Bool) -> Bool {
         guard !directives.forbidsStale else { return false }
-        return staleWhileRevalidateWindow(directives) > 0 || staleIfErrorWindow(directives) > 0
+        let control = directives.control
+        if (control.staleWhileRevalidate ?? 0) > 0 || (control.staleIfError ?? 0) > 0 { return true }
+        return explicitExpiration && (staleWhileRevalidateWindow(directives) > 0 || staleIfErrorWindow(directives) > 0)
     }
 
     func staleWhileRevalidateWindow(_ directives: ResponseDirectives) -> Double {
