@@ -63,6 +63,7 @@ let package = Package(
 
         // edge.conf: the TOML model of a cluster, with errors naming file, line and key.
         .target(name: "EdgeConfig", dependencies: [
+            "EdgeCore",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 

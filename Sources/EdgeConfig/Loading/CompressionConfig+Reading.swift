@@ -1,3 +1,5 @@
+import EdgeCore
+
 extension CompressionConfig {
     static let keys = [
         "enabled", "types", "min_size", "brotli_level", "gzip_level", "recompress_hits", "recompress_level",
@@ -41,13 +43,5 @@ extension CompressionConfig {
     }
 
     /// An RFC 9110 token (media type halves here; header field names in `upstream.forward_headers`).
-    static func isToken(_ text: Substring) -> Bool {
-        !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9": true
-            case "!", "#", "$", "%", "&", "'", "*", "+", "-", ".", "^", "_", "`", "|", "~": true
-            default: false
-            }
-        }
-    }
+    static func isToken(_ text: Substring) -> Bool { HTTPToken.isToken(text) }
 }

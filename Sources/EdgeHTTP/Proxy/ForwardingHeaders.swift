@@ -5,18 +5,11 @@ import NIOHTTP1
 
 /// Header rules at the boundary between hops (RFC 9110 §7.6): what a proxy removes, adds and rewrites.
 enum ForwardingHeaders {
-    /// Fields that describe one connection and never travel past it.
-    static let hopByHop: Set<String> = [
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-        "proxy-authenticate", "proxy-authorization",
-    ]
-
-    /// Removes hop-by-hop fields, including any the Connection header names.
+    /// Removes hop-by-hop fields, including any the Connection header names. The list has one home,
+    /// `HopByHop` (EdgeCache), so what is forwarded and what is stored drop the same fields.
     static func removeHopByHop(_ headers: inout HTTPHeaders) {
-        let named = headers["connection"].flatMap { $0.split(separator: ",") }.map {
-            $0.trimmingSpaces().lowercased()
-        }
-        for name in hopByHop.union(named) where headers.contains(name: name) {
+        let names = HopByHop.names(in: headers)
+        for name in names where headers.contains(name: name) {
             headers.remove(name: name)
         }
     }

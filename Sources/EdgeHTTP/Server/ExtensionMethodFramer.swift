@@ -1,3 +1,5 @@
+import EdgeCore
+
 /// Lets requests with any RFC 9110 method token reach the proxy, although NIO's HTTP/1 parser (llhttp) knows
 /// only a fixed list of methods and answers 400 to every other one.
 ///
@@ -94,7 +96,7 @@ struct ExtensionMethodFramer {
                 let byte = input[index]
                 if byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
                     index += 1
-                } else if Self.isTokenByte(byte) {
+                } else if HTTPToken.isTokenByte(byte) {
                     state = .method(held: [], startInInput: index)
                     index += 1
                 } else {
@@ -103,7 +105,7 @@ struct ExtensionMethodFramer {
             case .method(let held, let startInInput):
                 let byte = input[index]
                 let start = startInInput ?? 0
-                if Self.isTokenByte(byte) {
+                if HTTPToken.isTokenByte(byte) {
                     if held.count + index - start >= Self.maxMethodBytes {
                         segments.release(held: held, upTo: start, in: input)
                         state = .stopped
@@ -200,17 +202,6 @@ struct ExtensionMethodFramer {
         guard name.count == lowercase.utf8CodeUnitCount else { return false }
         return zip(name, UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount))
             .allSatisfy { ((0x41...0x5A).contains($0) ? $0 | 0x20 : $0) == $1 }
-    }
-
-    /// tchar (RFC 9110 §5.6.2).
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
     }
 }
 

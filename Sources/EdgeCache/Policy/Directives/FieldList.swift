@@ -1,3 +1,5 @@
+import EdgeCore
+
 /// Splitting of comma-separated field values (RFC 9110 §5.6.1) that respects quoted strings.
 ///
 /// NIO's `subscript(canonicalForm:)` splits on every comma, which breaks `no-cache="a, b"`; cache directives,
@@ -65,17 +67,5 @@ enum FieldList {
     }
 
     /// Whether every character is an RFC 9110 `tchar`.
-    static func isToken(_ text: Substring) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy(isTokenByte)
-    }
-
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
-    }
+    static func isToken(_ text: Substring) -> Bool { HTTPToken.isToken(text) }
 }
