@@ -62,6 +62,13 @@ final class NodeReloader: Sendable {
         let old = running.withLock { $0 }
         let plan = ReloadPlan(from: old, to: new, node: nodeName)
         node.server.updateLimits(settings.server)
+        if plan.live.contains(where: { $0.hasPrefix("cache.memory_") }) {
+            // Blocking (demotions write to disk), which this queue may do: it is neither an event loop nor the
+            // cooperative pool.
+            let left = node.store.resizeMemory(capacityBytes: settings.memoryCapacityBytes,
+                                               maxObjectBytes: settings.memoryMaxObjectBytes)
+            if left > 0 { logger.info("reload: memory tier resized", metadata: ["evicted": "\(left)"]) }
+        }
         if !fixedLogLevel, let level = Logger.Level(rawValue: nodeConfiguration.logging.level.rawValue) {
             LiveLogLevel.shared.level = level
         }

@@ -26,7 +26,8 @@ public struct ReloadPlan: Sendable, Equatable {
             return
         }
         var plan = ReloadPlan()
-        // Live: the per-connection limits (new connections get them) and the diagnostic log level.
+        // Live: the per-connection limits (new connections get them), the diagnostic log level and the memory
+        // tier's size (shrinking evicts).
         plan.compare("limits.max_header_bytes", before.limits.maxHeaderBytes, after.limits.maxHeaderBytes, live: true)
         plan.compare("limits.max_header_count", before.limits.maxHeaderCount, after.limits.maxHeaderCount, live: true)
         plan.compare("limits.max_request_line_bytes", before.limits.maxRequestLineBytes,
@@ -38,6 +39,9 @@ public struct ReloadPlan: Sendable, Equatable {
         plan.compare("limits.body_timeout", before.limits.bodyTimeout, after.limits.bodyTimeout, live: true)
         plan.compare("limits.body_buffer_size", before.limits.bodyBufferSize, after.limits.bodyBufferSize, live: true)
         plan.compare("logging.level", before.logging.level, after.logging.level, live: true)
+        plan.compare("cache.memory_size", before.cache.memorySize, after.cache.memorySize, live: true)
+        plan.compare("cache.memory_max_object_size", before.cache.memoryMaxObjectSize,
+                     after.cache.memoryMaxObjectSize, live: true)
         // Restart: everything else the node reads.
         plan.compare("limits.max_connections", before.limits.maxConnections, after.limits.maxConnections)
         plan.compare("limits.drain_timeout", before.limits.drainTimeout, after.limits.drainTimeout)
@@ -51,7 +55,10 @@ public struct ReloadPlan: Sendable, Equatable {
         plan.compare("public_address", before.publicAddress, after.publicAddress)
         plan.compare("location", before.location, after.location)
         plan.compare("gossip", before.gossip, after.gossip)
-        plan.compare("cache", before.cache, after.cache)
+        var cacheBefore = before.cache
+        cacheBefore.memorySize = after.cache.memorySize
+        cacheBefore.memoryMaxObjectSize = after.cache.memoryMaxObjectSize
+        plan.compare("cache", cacheBefore, after.cache)
         plan.compare("upstream", before.upstream, after.upstream)
         plan.compare("compression", before.compression, after.compression)
         plan.compare("[cluster]", old.cluster, new.cluster)
@@ -76,6 +83,8 @@ public struct ReloadPlan: Sendable, Equatable {
         limits.drainTimeout = old.nodes[index].limits.drainTimeout
         result.nodes[index].limits = limits
         result.nodes[index].logging.level = after.logging.level
+        result.nodes[index].cache.memorySize = after.cache.memorySize
+        result.nodes[index].cache.memoryMaxObjectSize = after.cache.memoryMaxObjectSize
         return result
     }
 

@@ -38,9 +38,10 @@ import Testing
     @Test func sectionsOutsideTheNodeAreReported() throws {
         let old = try load("")
         let new = try load("""
-            cache = { memory_size = "32MiB" }
+            cache = { memory_size = "32MiB", stale_if_error = "1m" }
             """ + ConfigFixtures.node("edge-2", listen: "127.0.0.1:8082"))
         let plan = ReloadPlan(from: old, to: new, node: "edge-1")
+        #expect(plan.live == ["cache.memory_size"])
         #expect(plan.needsRestart == ["cache", "[[nodes]] (other nodes)"])
     }
 

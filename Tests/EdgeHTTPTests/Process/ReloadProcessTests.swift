@@ -149,4 +149,56 @@ struct ReloadProcessTests {
         #expect(afterStatus == 1)
         #expect(afterOutput.contains("no pid file"), "\(afterOutput)")
     }
+
+    /// `edge_cache_capacity_bytes{tier="memory"}` and the memory tier's object count from `/metrics`.
+    static func memoryGauges(port: Int) async throws -> (capacity: Int, objects: Int) {
+        let connection = try RawConnection(port: port)
+        connection.send("GET /metrics HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let (text, _) = await connection.readAll()
+        func value(_ prefix: String) -> Int {
+            let line = text.split(separator: "\n").first { $0.hasPrefix(prefix) }
+            return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) } ?? -1
+        }
+        return (value("edge_cache_capacity_bytes{tier=\"memory\"}"), value("edge_cache_objects{tier=\"memory\"}"))
+    }
+
+    @Test func sighupShrinksTheMemoryTierAndKeepsServing() async throws {
+        let fixture = try await Fixture(files: Dictionary(uniqueKeysWithValues: (0..<20).map {
+            ("f\($0).bin", Array(repeating: UInt8($0), count: 100_000))
+        }), rules: """
+            default
+              cache-control "public, max-age=600"
+            """)
+        defer { Task { await fixture.tearDown() } }
+        let metricsPort = freePort()
+        let url = fixture.directory.appendingPathComponent("edge.conf")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try text.replacingOccurrences(of: "name = \"edge-p\"\n",
+                                      with: "name = \"edge-p\"\nmetrics_listen = \"127.0.0.1:\(metricsPort)\"\n")
+            .write(to: url, atomically: true, encoding: .utf8)
+        try await fixture.startEdge()
+        let edge = try #require(fixture.edge)
+        for index in 0..<20 { #expect(try await fixture.get("/f\(index).bin").status == 200) }
+        let before = try await Self.memoryGauges(port: metricsPort)
+        #expect(before.capacity == 64 << 20)
+        #expect(before.objects == 20, "\(before)")
+
+        let shrunk = try String(contentsOf: url, encoding: .utf8)
+            .replacingOccurrences(of: "memory_size = \"64MiB\"", with: "memory_size = \"1MiB\"")
+            .replacingOccurrences(of: "memory_max_object_size = \"4MiB\"", with: "memory_max_object_size = \"1MiB\"")
+        try shrunk.write(to: url, atomically: true, encoding: .utf8)
+        let offset = edge.log.count
+        edge.signal(SIGHUP)
+        #expect(await Self.waitForLog(edge, containing: "reload: applied cache.memory_size", after: offset),
+                "log:\n\(edge.log)")
+        let after = try await Self.memoryGauges(port: metricsPort)
+        #expect(after.capacity == 1 << 20)
+        #expect(after.objects > 0 && after.objects < 11, "1 MiB holds at most ten 100 kB objects: \(after)")
+        // Evicted objects were demoted to disk: still hits, and the origin is not asked again.
+        let again = try await fixture.get("/f0.bin")
+        #expect(again.status == 200)
+        #expect(again.body == Array(repeating: 0, count: 100_000))
+        #expect(again.cacheStatus.contains("hit"), "got \(again.cacheStatus)")
+        #expect(try await fixture.originRequests("/f0.bin") == 1)
+    }
 }
