@@ -144,7 +144,25 @@ final class Supervisor: @unchecked Sendable {
             }
             source.resume()
             return source
+        } + [forwardSIGHUP()]
+    }
+
+    /// SIGHUP to `edge up` reloads every node (each `edge run` child gets SIGHUP and re-reads the file); dev
+    /// origins are left alone. Without this, SIGHUP's default action would end `edge up` itself.
+    private func forwardSIGHUP() -> any DispatchSourceSignal {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
+            let nodes = self.lock.withLock {
+                self.children.filter { $0.plan.arguments.first == "run" && $0.process.isRunning }
+            }
+            let line = "edge up: reloading \(nodes.map(\.plan.name).joined(separator: ", "))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+            for node in nodes { kill(node.process.processIdentifier, SIGHUP) }
         }
+        source.resume()
+        return source
     }
 
     /// A pipe whose lines are copied to `destination` as `[name] line`.

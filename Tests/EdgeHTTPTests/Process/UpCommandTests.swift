@@ -167,4 +167,24 @@ struct UpCommandTests {
         up.signal(SIGTERM)
         _ = await up.waitForExit(seconds: 30)
     }
+
+    @Test func sighupToEdgeUpReloadsEveryNodeAndEndsNothing() async throws {
+        let (directory, edgePort) = try Self.writeSmallCluster()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let up = try EdgeProcess.start(["up", "--config", "edge.conf"], in: directory, logName: "up")
+        defer { up.signal(SIGKILL) }
+        #expect(try await Self.waitUntilRunning(up), "log:\n\(up.log)")
+        up.signal(SIGHUP)
+        var reloaded = false
+        for _ in 0..<100 where !reloaded {
+            try await Task.sleep(for: .milliseconds(50))
+            reloaded = up.log.contains("[edge-a] ") && up.log.contains("reload: no changes")
+        }
+        #expect(reloaded, "log:\n\(up.log)")
+        #expect(up.log.contains("edge up: reloading edge-a"))
+        #expect(!up.log.contains("killed by"), "log:\n\(up.log)")
+        #expect(await Self.answers(port: edgePort))
+        up.signal(SIGTERM)
+        #expect(await up.waitForExit(seconds: 30) == 0, "log:\n\(up.log)")
+    }
 }
