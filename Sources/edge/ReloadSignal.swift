@@ -62,6 +62,7 @@ final class NodeReloader: Sendable {
         let old = running.withLock { $0 }
         let plan = ReloadPlan(from: old, to: new, node: nodeName)
         node.server.updateLimits(settings.server)
+        node.health.retune(threshold: settings.failureThreshold, backoff: settings.failureBackoffSeconds)
         if plan.live.contains(where: { $0.hasPrefix("cache.memory_") }) {
             // Blocking (demotions write to disk), which this queue may do: it is neither an event loop nor the
             // cooperative pool.

@@ -26,8 +26,8 @@ public struct ReloadPlan: Sendable, Equatable {
             return
         }
         var plan = ReloadPlan()
-        // Live: the per-connection limits (new connections get them), the diagnostic log level and the memory
-        // tier's size (shrinking evicts).
+        // Live: the per-connection limits (new connections get them), the diagnostic log level, the passive
+        // failure threshold and back-off, and the memory tier's size (shrinking evicts).
         plan.compare("limits.max_header_bytes", before.limits.maxHeaderBytes, after.limits.maxHeaderBytes, live: true)
         plan.compare("limits.max_header_count", before.limits.maxHeaderCount, after.limits.maxHeaderCount, live: true)
         plan.compare("limits.max_request_line_bytes", before.limits.maxRequestLineBytes,
@@ -39,6 +39,10 @@ public struct ReloadPlan: Sendable, Equatable {
         plan.compare("limits.body_timeout", before.limits.bodyTimeout, after.limits.bodyTimeout, live: true)
         plan.compare("limits.body_buffer_size", before.limits.bodyBufferSize, after.limits.bodyBufferSize, live: true)
         plan.compare("logging.level", before.logging.level, after.logging.level, live: true)
+        plan.compare("upstream.failure_threshold", before.upstream.failureThreshold, after.upstream.failureThreshold,
+                     live: true)
+        plan.compare("upstream.failure_backoff", before.upstream.failureBackoff, after.upstream.failureBackoff,
+                     live: true)
         plan.compare("cache.memory_size", before.cache.memorySize, after.cache.memorySize, live: true)
         plan.compare("cache.memory_max_object_size", before.cache.memoryMaxObjectSize,
                      after.cache.memoryMaxObjectSize, live: true)
@@ -59,7 +63,10 @@ public struct ReloadPlan: Sendable, Equatable {
         cacheBefore.memorySize = after.cache.memorySize
         cacheBefore.memoryMaxObjectSize = after.cache.memoryMaxObjectSize
         plan.compare("cache", cacheBefore, after.cache)
-        plan.compare("upstream", before.upstream, after.upstream)
+        var upstreamBefore = before.upstream
+        upstreamBefore.failureThreshold = after.upstream.failureThreshold
+        upstreamBefore.failureBackoff = after.upstream.failureBackoff
+        plan.compare("upstream", upstreamBefore, after.upstream)
         plan.compare("compression", before.compression, after.compression)
         plan.compare("[cluster]", old.cluster, new.cluster)
         plan.compare("[admin]", old.admin, new.admin)
@@ -83,6 +90,8 @@ public struct ReloadPlan: Sendable, Equatable {
         limits.drainTimeout = old.nodes[index].limits.drainTimeout
         result.nodes[index].limits = limits
         result.nodes[index].logging.level = after.logging.level
+        result.nodes[index].upstream.failureThreshold = after.upstream.failureThreshold
+        result.nodes[index].upstream.failureBackoff = after.upstream.failureBackoff
         result.nodes[index].cache.memorySize = after.cache.memorySize
         result.nodes[index].cache.memoryMaxObjectSize = after.cache.memoryMaxObjectSize
         return result

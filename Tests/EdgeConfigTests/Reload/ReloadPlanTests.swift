@@ -26,6 +26,16 @@ import Testing
         #expect(plan.summary == "reload: applied limits.max_request_body_bytes, limits.header_timeout, logging.level")
     }
 
+    @Test func failureThresholdAndBackoffAreLiveTheRestOfUpstreamIsNot() throws {
+        let old = try load("")
+        let new = try load("""
+            upstream = { origins = ["origin-1"], failure_threshold = 9, failure_backoff = "2s", connect_timeout = "3s" }
+            """)
+        let plan = ReloadPlan(from: old, to: new, node: "edge-1")
+        #expect(plan.live == ["upstream.failure_threshold", "upstream.failure_backoff"])
+        #expect(plan.needsRestart == ["upstream"])
+    }
+
     @Test func aListenAddressNeedsARestartAndIsNamed() throws {
         let old = try load("")
         let new = try load("limits = { max_connections = 10 }", listen: "127.0.0.1:9091")
