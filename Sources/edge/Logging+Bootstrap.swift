@@ -1,10 +1,10 @@
 import Logging
 
-/// Diagnostic logs go to standard error (the access log owns standard output), at the configured level.
+/// Diagnostic logs go to standard error (the access log owns standard output), at the configured level, which
+/// a reload can change (`LiveLogLevel`).
 func bootstrapLogging(level: Logger.Level) {
+    LiveLogLevel.shared.level = level
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
+        LiveLevelLogHandler(label: label)
     }
 }

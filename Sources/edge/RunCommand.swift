@@ -16,7 +16,9 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run one node (edge or shield) described in the configuration file.",
         discussion: """
             On SIGTERM or SIGINT the node stops accepting connections, lets in-flight requests finish (up to \
-            limits.drain_timeout), and exits 0. The disk cache survives restarts.
+            limits.drain_timeout), and exits 0. The disk cache survives restarts. On SIGHUP (or `edge reload`) it \
+            re-reads the configuration file and applies what can change live; the process id is written to \
+            <disk_path>.pid (or $TMPDIR/edge-pid/<node>.pid without a disk tier).
             """
     )
 
@@ -30,6 +32,8 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        // Before anything else: a SIGHUP during start-up must not end the process (its default action).
+        NodeReloader.ignoreSIGHUP()
         let configuration: EdgeConfiguration
         let nodeConfiguration: NodeConfiguration
         do {
@@ -76,6 +80,18 @@ struct RunCommand: AsyncParsableCommand {
             var routes: [String: OperatorRoute] = [:]
             if let gossip { routes["/members"] = GossipWiring.membersRoute(gossip) }
             let edgeNode = try EdgeNode(settings: settings, group: group, logger: logger, operatorRoutes: routes)
+            let reloader = NodeReloader(path: config, node: node, running: configuration, edgeNode: edgeNode,
+                                        logger: logger, fixedLogLevel: logLevel != nil)
+            let reloadSignal = reloader.handleSIGHUP()
+            let pidFile = PidFile.path(for: nodeConfiguration)
+            if let failure = PidFile.write(to: pidFile) {
+                logger.warning("cannot write the pid file; `edge reload` will not find this node",
+                               metadata: ["path": "\(pidFile)", "error": "\(failure)"])
+            }
+            defer {
+                reloadSignal.cancel()
+                PidFile.remove(at: pidFile)
+            }
             var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: edgeNode)]
             // Routing: the HTTP route endpoint on every node, and a DNS responder where dns_listen is set; both
             // answer from this node's gossip view.

@@ -1,24 +1,34 @@
+import EdgeCore
 import Foundation
 
-/// Starts child processes, prefixes their output, reports exits, and stops them all on a signal.
+/// Starts child processes, prefixes their output, restarts one that dies (with back-off) or reports it, and
+/// stops them all on a signal.
 final class Supervisor: @unchecked Sendable {
     private let executable: String
+    /// Whether a child that dies once the cluster is running is started again (`edge up` without `--no-restart`).
+    private let restarts: Bool
     private let lock = NSLock()
     private var children: [(plan: ProcessPlan, process: Process)] = []
+    private var backoffs: [String: RestartBackoff] = [:]
+    private var supervising = false
     private var stopping = false
     private let finished = DispatchSemaphore(value: 0)
 
-    init(executable: String) {
+    init(executable: String, restarts: Bool = true) {
         self.executable = executable
+        self.restarts = restarts
     }
 
-    /// Runs the plans until a signal or until every child has exited; returns the exit code for `edge up`.
+    /// Runs the plans until a signal or (without restarts) until every child has exited; returns the exit code
+    /// for `edge up`.
     func run(_ plans: [ProcessPlan], startupTimeout: Double) -> Int32 {
         let signals = installSignalHandlers()
         defer { signals.forEach { $0.cancel() } }
 
         for plan in plans {
             do {
+                lock.lock()
+                defer { lock.unlock() }
                 try start(plan)
             } catch {
                 printError("edge up: cannot start \(plan.name): \(error)")
@@ -42,10 +52,12 @@ final class Supervisor: @unchecked Sendable {
             table += "  \(plan.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(plan.url)\n"
         }
         FileHandle.standardOutput.write(Data(table.utf8))
+        lock.withLock { supervising = true }
         finished.wait()
         return lock.withLock { stopping } ? 0 : 1
     }
 
+    /// Starts one child; the caller holds `lock`.
     private func start(_ plan: ProcessPlan) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -56,17 +68,51 @@ final class Supervisor: @unchecked Sendable {
             self?.childExited(plan: plan, process: process)
         }
         try process.run()
-        lock.withLock { children.append((plan, process)) }
+        children.removeAll { $0.plan.name == plan.name }
+        children.append((plan, process))
+        backoffs[plan.name, default: RestartBackoff()].started(at: Self.now())
     }
 
     private func childExited(plan: ProcessPlan, process: Process) {
-        let (isStopping, remaining) = lock.withLock { () -> (Bool, Int) in
-            (stopping, children.filter { $0.process.isRunning }.count)
+        let exit = ProcessExit(reason: process.terminationReason, status: process.terminationStatus)
+        let (isStopping, restart, delay, remaining) = lock.withLock { () -> (Bool, Bool, Double, Int) in
+            let restart = restarts && supervising && !stopping
+            let delay = restart ? backoffs[plan.name, default: RestartBackoff()].delayAfterExit(at: Self.now()) : 0
+            return (stopping, restart, delay, children.filter { $0.process.isRunning }.count)
         }
-        if !isStopping {
-            printError("edge up: \(plan.name) exited with status \(process.terminationStatus); not restarting it")
+        if isStopping {
+            if remaining == 0 { finished.signal() }
+            return
         }
-        if remaining == 0 { finished.signal() }
+        if restart {
+            printError("edge up: \(plan.name) \(exit); restarting in \(Self.format(delay))")
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in
+                self?.restart(plan)
+            }
+        } else {
+            printError("edge up: \(plan.name) \(exit); not restarting it")
+            if remaining == 0 { finished.signal() }
+        }
+    }
+
+    private func restart(_ plan: ProcessPlan) {
+        do {
+            lock.lock()
+            defer { lock.unlock() }
+            guard !stopping else { return }
+            try start(plan)
+        } catch {
+            printError("edge up: cannot restart \(plan.name): \(error)")
+            let delay = lock.withLock { backoffs[plan.name, default: RestartBackoff()].delayAfterExit(at: Self.now()) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [weak self] in self?.restart(plan) }
+        }
+    }
+
+    private static func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// `0.5s`, `2s`: a delay as the restart message shows it.
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
     }
 
     private func exitedChild() -> ProcessPlan? {
@@ -98,7 +144,25 @@ final class Supervisor: @unchecked Sendable {
             }
             source.resume()
             return source
+        } + [forwardSIGHUP()]
+    }
+
+    /// SIGHUP to `edge up` reloads every node (each `edge run` child gets SIGHUP and re-reads the file); dev
+    /// origins are left alone. Without this, SIGHUP's default action would end `edge up` itself.
+    private func forwardSIGHUP() -> any DispatchSourceSignal {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
+            let nodes = self.lock.withLock {
+                self.children.filter { $0.plan.arguments.first == "run" && $0.process.isRunning }
+            }
+            let line = "edge up: reloading \(nodes.map(\.plan.name).joined(separator: ", "))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+            for node in nodes { kill(node.process.processIdentifier, SIGHUP) }
         }
+        source.resume()
+        return source
     }
 
     /// A pipe whose lines are copied to `destination` as `[name] line`.
@@ -115,6 +179,31 @@ final class Supervisor: @unchecked Sendable {
             }
         }
         return pipe
+    }
+}
+
+/// How a child process ended, as `edge up` reports it: "killed by SIGKILL", "exited with status 1".
+struct ProcessExit: CustomStringConvertible {
+    var reason: Process.TerminationReason
+    var status: Int32
+
+    var description: String {
+        switch reason {
+        case .uncaughtSignal: return "killed by \(Self.signalName(status))"
+        case .exit: return "exited with status \(status)"
+        @unknown default: return "ended with status \(status)"
+        }
+    }
+
+    /// The conventional name of a signal number on this platform, or `signal N` for one without a name here.
+    static func signalName(_ number: Int32) -> String {
+        let names: [Int32: String] = [
+            SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+            SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGUSR1: "SIGUSR1",
+            SIGSEGV: "SIGSEGV", SIGUSR2: "SIGUSR2", SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM",
+            SIGSTOP: "SIGSTOP", SIGTSTP: "SIGTSTP", SIGXCPU: "SIGXCPU", SIGXFSZ: "SIGXFSZ", SIGSYS: "SIGSYS",
+        ]
+        return names[number] ?? "signal \(number)"
     }
 }
 

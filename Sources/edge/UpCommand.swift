@@ -5,8 +5,9 @@ import Foundation
 /// `edge up`: run the whole cluster described in the configuration file as local processes.
 ///
 /// Each dev origin and each node runs as its own `edge origin` / `edge run` process, as it would in production,
-/// so a crash in one is visible as exactly that. Output is prefixed with the process name. Nothing is restarted
-/// behind the operator's back: a process that exits is reported; Ctrl-C or SIGTERM stops them all cleanly.
+/// so a crash in one is visible as exactly that. Output is prefixed with the process name. A process that dies
+/// is reported by how it ended ("edge-2 killed by SIGKILL") and started again after a back-off (0.5 s doubling
+/// to 30 s, reset once it has stayed up 60 s), unless `--no-restart`; Ctrl-C or SIGTERM stops them all cleanly.
 struct UpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
@@ -14,7 +15,8 @@ struct UpCommand: ParsableCommand {
         discussion: """
             Waits until every listener accepts connections, prints their URLs, then runs until Ctrl-C or SIGTERM, \
             which stops all processes gracefully. If any process fails to start, all are stopped and the exit code \
-            is 1.
+            is 1. A process that dies later is restarted with back-off (0.5 s doubling to 30 s, reset after 60 s \
+            up); with --no-restart it is only reported.
             """
     )
 
@@ -23,6 +25,9 @@ struct UpCommand: ParsableCommand {
 
     @Option(name: .long, help: "Seconds to wait for every listener to accept connections.")
     var startupTimeout: Double = 30
+
+    @Flag(name: .long, help: "Report a process that dies instead of restarting it.")
+    var noRestart = false
 
     func run() throws {
         let configuration: EdgeConfiguration
@@ -48,7 +53,7 @@ struct UpCommand: ParsableCommand {
                                      url: "http://\(node.listen.host):\(node.listen.port)/ (\(node.role.rawValue), "
                                         + "\(node.location.region))"))
         }
-        let supervisor = Supervisor(executable: executable)
+        let supervisor = Supervisor(executable: executable, restarts: !noRestart)
         let code = supervisor.run(plans, startupTimeout: startupTimeout)
         if code != 0 { throw ExitCode(code) }
     }

@@ -3,6 +3,30 @@ import Testing
 
 @Suite("Passive upstream health: the circuit breaker")
 struct CircuitBreakerTests {
+    @Test func aReloadedThresholdAppliesToUpstreamsAlreadyTrackedAndNewOnes() {
+        let tracker = PassiveHealthTracker(threshold: 5, backoff: 10)
+        let a = Upstream(name: "a", host: "127.0.0.1", port: 1)
+        let b = Upstream(name: "b", host: "127.0.0.1", port: 2)
+        tracker.record(.failure, for: a, now: 0)
+        tracker.retune(threshold: 2, backoff: 3)
+        tracker.record(.failure, for: a, now: 1)
+        #expect(!tracker.isAvailable(a, now: 1), "two failures in a row now open it")
+        #expect(tracker.isAvailable(a, now: 4), "for the new back-off of 3 s")
+        tracker.record(.failure, for: b, now: 0)
+        #expect(tracker.isAvailable(b, now: 0))
+        tracker.record(.failure, for: b, now: 0)
+        #expect(!tracker.isAvailable(b, now: 0), "a breaker created after the reload has the new threshold")
+    }
+
+    @Test func retuningKeepsAnOpenCircuitOpen() {
+        var state = CircuitBreaker(threshold: 1, backoff: 10)
+        state.record(.failure, now: 0)
+        state.retune(threshold: 4, backoff: 1)
+        #expect(!state.isAvailable(now: 5), "open until the time it was given")
+        #expect(state.isAvailable(now: 10))
+        #expect(state.threshold == 4 && state.backoff == 1 && state.maxBackoff == 8)
+    }
+
     @Test func aRunOfFailuresMarksDownForTheBackoff() {
         var state = CircuitBreaker(threshold: 3, backoff: 10)
         state.record(.failure, now: 0)

@@ -18,7 +18,7 @@ public struct LRUIndex<Key: Hashable>: Sequence {
     private static var none: Int { -1 }
 
     /// The byte budget; `admit` evicts until `totalBytes` is within it.
-    public let capacityBytes: Int
+    public private(set) var capacityBytes: Int
     /// The entry budget; `admit` evicts until `count` is within it too. `Int.max` when only bytes count.
     public let maxCount: Int
     public private(set) var totalBytes: Int = 0
@@ -78,6 +78,18 @@ public struct LRUIndex<Key: Hashable>: Sequence {
         // The entry just admitted is at the tail and fits on its own (bytes, and maxCount >= 1), so this loop
         // never reaches it.
         while totalBytes > capacityBytes || slots.count > maxCount, let (victim, _) = popLeastRecent() {
+            evicted.append(victim)
+        }
+        return evicted
+    }
+
+    /// Changes the byte budget (a configuration reload); shrinking evicts from the least recent end until the
+    /// total fits. Returns the evicted keys, least recent first. A negative capacity is treated as zero.
+    @discardableResult
+    public mutating func resize(capacityBytes newCapacity: Int) -> [Key] {
+        capacityBytes = Swift.max(0, newCapacity)
+        var evicted: [Key] = []
+        while totalBytes > capacityBytes, let (victim, _) = popLeastRecent() {
             evicted.append(victim)
         }
         return evicted

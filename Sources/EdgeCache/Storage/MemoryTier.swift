@@ -6,12 +6,14 @@ import Synchronization
 /// hash lookups and no I/O or allocation beyond the results. Evicted objects are handed back to the caller
 /// instead of dropped, so the tiered store can demote them to disk outside the lock.
 public final class MemoryTier: Sendable {
-    public let capacityBytes: Int
+    /// The byte budget; a reload may change it (`resize`).
+    public var capacityBytes: Int { state.withLock { $0.lru.capacityBytes } }
     /// Objects whose `byteCost` exceeds this are refused: one large body would otherwise flush many small ones.
-    public let maxObjectBytes: Int
+    public var maxObjectBytes: Int { state.withLock { $0.maxObjectBytes } }
 
     private struct State {
         var lru: LRUIndex<String>
+        var maxObjectBytes: Int
         var objects: [String: CachedObject] = [:]
         var variants = VariantIndex()
 
@@ -33,13 +35,27 @@ public final class MemoryTier: Sendable {
     /// `maxObjectBytes` is capped at `capacityBytes`; negative values count as zero.
     public init(capacityBytes: Int, maxObjectBytes: Int) {
         let capacity = max(0, capacityBytes)
-        self.capacityBytes = capacity
-        self.maxObjectBytes = min(max(0, maxObjectBytes), capacity)
-        self.state = Mutex(State(lru: LRUIndex(capacityBytes: capacity)))
+        self.state = Mutex(State(lru: LRUIndex(capacityBytes: capacity),
+                                 maxObjectBytes: min(max(0, maxObjectBytes), capacity)))
     }
 
     /// Whether an object of this cost may be stored here at all.
     public func accepts(_ object: CachedObject) -> Bool { object.byteCost <= maxObjectBytes }
+
+    /// Changes the byte budget and the largest object (a configuration reload), capped as in `init`. Shrinking
+    /// evicts least recent objects first, and objects now over `maxObjectBytes`; they are returned so the
+    /// caller can demote them, as `put` returns what it evicts.
+    public func resize(capacityBytes: Int, maxObjectBytes: Int) -> [CachedObject] {
+        state.withLock { state in
+            let capacity = max(0, capacityBytes)
+            state.maxObjectBytes = min(max(0, maxObjectBytes), capacity)
+            var evicted = state.lru.resize(capacityBytes: capacity).compactMap { state.detach($0) }
+            let limit = state.maxObjectBytes
+            let oversized = state.objects.values.filter { $0.byteCost > limit }.map(\.storageKey)
+            evicted += oversized.compactMap { state.remove($0) }
+            return evicted
+        }
+    }
 
     /// Looks up an object and marks it most recently used.
     public func get(_ storageKey: String) -> CachedObject? {
@@ -65,7 +81,8 @@ public final class MemoryTier: Sendable {
     @discardableResult
     public func put(_ object: CachedObject) -> [CachedObject] {
         state.withLock { state in
-            Self.insert(object, into: &state, maxObjectBytes: maxObjectBytes)
+            let limit = state.maxObjectBytes
+            return Self.insert(object, into: &state, maxObjectBytes: limit)
         }
     }
 
@@ -74,7 +91,8 @@ public final class MemoryTier: Sendable {
     public func insertIfAbsent(_ object: CachedObject) -> (inserted: Bool, evicted: [CachedObject]) {
         state.withLock { state in
             guard state.objects[object.storageKey] == nil else { return (false, []) }
-            let evicted = Self.insert(object, into: &state, maxObjectBytes: maxObjectBytes)
+            let limit = state.maxObjectBytes
+            let evicted = Self.insert(object, into: &state, maxObjectBytes: limit)
             return (!evicted.contains { $0 === object }, evicted)
         }
     }
@@ -120,7 +138,9 @@ public final class MemoryTier: Sendable {
     }
 
     public var stats: TierStats {
-        state.withLock { TierStats(objects: $0.objects.count, bytes: $0.lru.totalBytes, capacityBytes: capacityBytes) }
+        state.withLock {
+            TierStats(objects: $0.objects.count, bytes: $0.lru.totalBytes, capacityBytes: $0.lru.capacityBytes)
+        }
     }
 
     /// The variant keys stored for `primaryKey`, sorted.

@@ -166,6 +166,16 @@ public final class TieredStore: Sendable {
         return keyLocks.withLock(forName: String(UInt(bitPattern: hasher.finalize()), radix: 16), body)
     }
 
+    /// Resizes the memory tier (a configuration reload): shrinking evicts least recent objects (and objects now
+    /// over the largest size), which are demoted to disk like any eviction. Blocking (disk writes): call it on
+    /// the I/O pool or another thread that may block. Returns how many objects left memory.
+    @discardableResult
+    public func resizeMemory(capacityBytes: Int, maxObjectBytes: Int) -> Int {
+        let evicted = memory.resize(capacityBytes: capacityBytes, maxObjectBytes: maxObjectBytes)
+        demote(evicted)
+        return evicted.count
+    }
+
     /// Writes objects evicted from memory to disk unless their file is already there (promoted objects keep
     /// theirs). Returns how many were written.
     @discardableResult

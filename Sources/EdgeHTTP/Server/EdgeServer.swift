@@ -18,6 +18,9 @@ import Synchronization
 /// requests finish for up to `drainTimeout` seconds, then closes what is left.
 public final class EdgeServer: Service, Sendable {
     private let settings: ServerSettings
+    /// The per-connection limits, replaced on reload (`updateLimits`): each new connection takes the limits
+    /// current when it is accepted; connections already open keep theirs.
+    private let liveSettings: LiveSettings
     private let engine: ProxyEngine
     private let observer: RequestObserver
     private let group: any EventLoopGroup
@@ -29,6 +32,7 @@ public final class EdgeServer: Service, Sendable {
     public init(settings: ServerSettings, engine: ProxyEngine, observer: RequestObserver, group: any EventLoopGroup,
                 logger: Logger, now: @escaping @Sendable () -> Double = wallClockSeconds) {
         self.settings = settings
+        self.liveSettings = LiveSettings(settings)
         self.engine = engine
         self.observer = observer
         self.group = group
@@ -47,17 +51,7 @@ public final class EdgeServer: Service, Sendable {
         let now = self.now
         let logger = self.logger
         let quiesce = self.quiesce
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderListSize = settings.maxHeaderBytes
-        decoderLimits.maxHeaderFieldSize = settings.maxHeaderBytes
-        decoderLimits.maxHeaderFieldCount = settings.maxHeaderCount
-        let limits = RequestLimits(maxRequestLineBytes: settings.maxRequestLineBytes,
-                                   maxRequestBodyBytes: settings.maxRequestBodyBytes)
-        // Headers plus request line plus line endings: beyond this a head can only be abuse.
-        let maxHeadBytes = settings.maxHeaderBytes + settings.maxRequestLineBytes + 2 * settings.maxHeaderCount + 64
-        let guardLimits = ConnectionGuard.Limits(headerTimeout: settings.headerTimeout,
-                                                 idleTimeout: settings.idleTimeout,
-                                                 bodyTimeout: settings.bodyTimeout, maxHeadBytes: maxHeadBytes)
+        let liveSettings = self.liveSettings
         let bodyTempDirectory = Self.prepareBodyTempDirectory(settings: settings, logger: logger)
         let fileLimit = FileDescriptorLimit.current()?.soft ?? 1024
         let maxConnections = settings.maxConnections
@@ -86,8 +80,9 @@ public final class EdgeServer: Service, Sendable {
                 guard limiter.admit(channel) else {
                     return channel.eventLoop.makeFailedFuture(ConnectionLimiter.Refused())
                 }
+                let connection = ConnectionLimits(liveSettings.current)
                 return channel.eventLoop.makeCompletedFuture {
-                    let guardState = ConnectionGuard(now: now(), limits: guardLimits)
+                    let guardState = ConnectionGuard(now: now(), limits: connection.guardLimits)
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(ConnectionGuardHandler(
                         guardState: guardState, now: now,
@@ -100,12 +95,12 @@ public final class EdgeServer: Service, Sendable {
                     try sync.addHandler(ExtensionMethodAdapter(queue: methods))
                     try sync.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false,
-                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: connection.decoderLimits)
                     try sync.addHandler(ExtensionMethodRestorer(queue: methods),
                                         position: .after(sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)))
                     try sync.addHandler(RequestLifecycleHandler())
-                    try sync.addHandler(HTTPRequestHandler(engine: engine, observer: observer, limits: limits,
-                                                           bodyBufferBytes: settings.bodyBufferBytes,
+                    try sync.addHandler(HTTPRequestHandler(engine: engine, observer: observer, limits: connection.requestLimits,
+                                                           bodyBufferBytes: connection.bodyBufferBytes,
                                                            bodyTempDirectory: bodyTempDirectory, now: now,
                                                            eventLoop: channel.eventLoop))
                 }
@@ -117,6 +112,46 @@ public final class EdgeServer: Service, Sendable {
                                             "max_connections": "\(maxConnections)",
                                             "open_file_limit": "\(fileLimit)"])
         return port
+    }
+
+    /// Replaces the limits new connections get (header, request line and body sizes, header/idle/body
+    /// timeouts, body buffer), for a configuration reload. The listen address, connection limit, drain timeout
+    /// and spool directory stay as they were at start.
+    public func updateLimits(_ settings: ServerSettings) {
+        liveSettings.current = settings
+    }
+
+    /// The settings new connections read, shared by the accept path and `updateLimits`.
+    final class LiveSettings: Sendable {
+        private let value: Mutex<ServerSettings>
+        init(_ settings: ServerSettings) { value = Mutex(settings) }
+        var current: ServerSettings {
+            get { value.withLock { $0 } }
+            set { value.withLock { $0 = newValue } }
+        }
+    }
+
+    /// What one connection's pipeline is built with, derived from the settings current at accept time.
+    struct ConnectionLimits {
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        var requestLimits: RequestLimits
+        var guardLimits: ConnectionGuard.Limits
+        var bodyBufferBytes: Int
+
+        init(_ settings: ServerSettings) {
+            decoderLimits.maxHeaderListSize = settings.maxHeaderBytes
+            decoderLimits.maxHeaderFieldSize = settings.maxHeaderBytes
+            decoderLimits.maxHeaderFieldCount = settings.maxHeaderCount
+            requestLimits = RequestLimits(maxRequestLineBytes: settings.maxRequestLineBytes,
+                                          maxRequestBodyBytes: settings.maxRequestBodyBytes)
+            // Headers plus request line plus line endings: beyond this a head can only be abuse.
+            let maxHeadBytes = settings.maxHeaderBytes + settings.maxRequestLineBytes + 2 * settings.maxHeaderCount
+                + 64
+            guardLimits = ConnectionGuard.Limits(headerTimeout: settings.headerTimeout,
+                                                 idleTimeout: settings.idleTimeout,
+                                                 bodyTimeout: settings.bodyTimeout, maxHeadBytes: maxHeadBytes)
+            bodyBufferBytes = settings.bodyBufferBytes
+        }
     }
 
     /// The configured spool directory, swept of leftovers; if it cannot be created (a read-only or missing

@@ -30,15 +30,31 @@ public struct CircuitBreaker: Sendable, Equatable {
     public private(set) var consecutiveFailures = 0
     private var currentBackoff: Double
 
-    public let threshold: Int
-    public let backoff: Double
-    public let maxBackoff: Double
+    public private(set) var threshold: Int
+    public private(set) var backoff: Double
+    public private(set) var maxBackoff: Double
 
     public init(threshold: Int, backoff: Double, maxBackoff: Double? = nil) {
         self.threshold = max(1, threshold)
         self.backoff = max(0, backoff)
         self.maxBackoff = max(max(0, backoff), maxBackoff ?? max(0, backoff) * 8)
         self.currentBackoff = max(0, backoff)
+    }
+
+    /// Takes a new threshold and back-off (a configuration reload), keeping the state: an open circuit stays
+    /// open until the time it was given, and the next opening uses the new back-off.
+    public mutating func retune(threshold: Int, backoff: Double) {
+        let tuned = CircuitBreaker(threshold: threshold, backoff: backoff)
+        self.threshold = tuned.threshold
+        self.backoff = tuned.backoff
+        maxBackoff = tuned.maxBackoff
+        // A closed circuit's next opening waits the new back-off; one already escalating keeps escalating, within
+        // the new bounds.
+        if case .closed = state {
+            currentBackoff = tuned.backoff
+        } else {
+            currentBackoff = min(max(currentBackoff, tuned.backoff), tuned.maxBackoff)
+        }
     }
 
     /// Whether a request could be admitted now, without taking the probe slot: for plan ordering and status.

@@ -23,6 +23,11 @@ public final class HealthBoard: UpstreamHealthView {
         verdicts = Mutex([:])
     }
 
+    /// Applies a new passive failure threshold and back-off (a configuration reload).
+    public func retune(threshold: Int, backoff: Double) {
+        passive.retune(threshold: threshold, backoff: backoff)
+    }
+
     public func isAvailable(_ upstream: Upstream, now: Double) -> Bool {
         let vetoed = verdicts.withLock { $0[upstream]?.values.contains(false) ?? false }
         return !vetoed && passive.isAvailable(upstream, now: now)

@@ -4,13 +4,21 @@ import Synchronization
 /// `CircuitBreaker` per upstream.
 public final class PassiveHealthTracker: UpstreamHealthView {
     private let states: Mutex<[Upstream: CircuitBreaker]>
-    private let threshold: Int
-    private let backoff: Double
+    /// The threshold and back-off new breakers get; `retune` changes them and every existing breaker's.
+    private let tuning: Mutex<(threshold: Int, backoff: Double)>
 
     public init(threshold: Int, backoff: Double) {
-        self.threshold = threshold
-        self.backoff = backoff
+        self.tuning = Mutex((threshold, backoff))
         self.states = Mutex([:])
+    }
+
+    /// Applies a new failure threshold and back-off (a configuration reload) to every upstream, keeping each
+    /// one's state (an open circuit stays open until its time).
+    public func retune(threshold: Int, backoff: Double) {
+        tuning.withLock { $0 = (threshold, backoff) }
+        states.withLock { states in
+            for upstream in states.keys { states[upstream]?.retune(threshold: threshold, backoff: backoff) }
+        }
     }
 
     public func isAvailable(_ upstream: Upstream, now: Double) -> Bool {
@@ -28,7 +36,7 @@ public final class PassiveHealthTracker: UpstreamHealthView {
     }
 
     public func record(_ outcome: UpstreamOutcome, for upstream: Upstream, now: Double) {
-        let (threshold, backoff) = (self.threshold, self.backoff)
+        let (threshold, backoff) = tuning.withLock { $0 }
         states.withLock { states in
             var state = states[upstream] ?? CircuitBreaker(threshold: threshold, backoff: backoff)
             state.record(outcome, now: now)

@@ -22,6 +22,34 @@ struct MemoryTierTests {
         #expect(tier.stats == TierStats(objects: 1, bytes: a.byteCost, capacityBytes: 1_000_000))
     }
 
+    @Test func shrinkingEvictsLeastRecentFirstAndGrowingKeepsEverything() {
+        let cost = object("a").byteCost
+        let tier = MemoryTier(capacityBytes: cost * 4, maxObjectBytes: cost * 4)
+        let a = object("a"), b = object("b"), c = object("c"), d = object("d")
+        for item in [a, b, c, d] { tier.put(item) }
+        _ = tier.get(a.storageKey)
+        #expect(tier.resize(capacityBytes: cost * 8, maxObjectBytes: cost).isEmpty, "growing evicts nothing")
+        #expect(tier.stats.capacityBytes == cost * 8)
+        let evicted = tier.resize(capacityBytes: cost * 2, maxObjectBytes: cost)
+        #expect(evicted.map(\.storageKey) == [b.storageKey, c.storageKey])
+        #expect(tier.stats == TierStats(objects: 2, bytes: cost * 2, capacityBytes: cost * 2))
+        #expect(tier.contains(a.storageKey) && tier.contains(d.storageKey))
+        #expect(tier.maxObjectBytes == cost)
+    }
+
+    @Test func loweringTheLargestObjectEvictsWhatNoLongerFits() {
+        let small = object("small")
+        let large = makeObject(primaryKey: "http://example.com/large", variantKey: "", varyFields: [],
+                               bodySize: 5000, storedAt: 1, tags: [])
+        let tier = MemoryTier(capacityBytes: 100_000, maxObjectBytes: 100_000)
+        tier.put(small)
+        tier.put(large)
+        let evicted = tier.resize(capacityBytes: 100_000, maxObjectBytes: small.byteCost)
+        #expect(evicted.map(\.storageKey) == [large.storageKey])
+        #expect(tier.contains(small.storageKey))
+        #expect(!tier.accepts(large))
+    }
+
     @Test func evictsLeastRecentlyUsedAndReturnsTheObjects() {
         let cost = object("a").byteCost
         let tier = MemoryTier(capacityBytes: cost * 3, maxObjectBytes: cost * 3)

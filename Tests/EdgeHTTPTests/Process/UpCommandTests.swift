@@ -66,4 +66,125 @@ struct UpCommandTests {
             #expect((try? RawConnection(port: port)) == nil, "port \(port) still open after edge up stopped")
         }
     }
+
+    /// A one-edge cluster with its dev origin, in a fresh directory; returns the directory and the edge's port.
+    static func writeSmallCluster() throws -> (directory: URL, edgePort: Int) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-up-\(UUID().uuidString)")
+        let site = directory.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        try "hello from the origin".write(to: site.appendingPathComponent("index.html"), atomically: true,
+                                          encoding: .utf8)
+        try "default\n  cache-control \"public, max-age=60\"\n".write(
+            to: directory.appendingPathComponent("rules.conf"), atomically: true, encoding: .utf8)
+        let originPort = freePort(), edgePort = freePort()
+        try """
+            [defaults.upstream]
+            origins = ["origin"]
+            [defaults.cache]
+            disk_path = "cache/{node}"
+            disk_size = "64MiB"
+            [defaults.logging]
+            access_log = false
+
+            [[origins]]
+            name = "origin"
+            url = "http://127.0.0.1:\(originPort)"
+            root = "site"
+            rules = "rules.conf"
+
+            [[nodes]]
+            name = "edge-a"
+            listen = "127.0.0.1:\(edgePort)"
+            location = { latitude = 50.1, longitude = 8.7, region = "eu" }
+            """.write(to: directory.appendingPathComponent("edge.conf"), atomically: true, encoding: .utf8)
+        return (directory, edgePort)
+    }
+
+    static func waitUntilRunning(_ up: EdgeProcess) async throws -> Bool {
+        for _ in 0..<300 {
+            if up.log.contains("cluster running") { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    static func answers(port: Int) async -> Bool {
+        guard let connection = try? RawConnection(port: port) else { return false }
+        connection.send("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let (text, _) = await connection.readAll()
+        return text.hasPrefix("HTTP/1.1 200")
+    }
+
+    /// The node's pid, from the pid file it writes beside its disk tier.
+    static func nodePid(in directory: URL) -> pid_t? {
+        let path = directory.appendingPathComponent("cache/edge-a.pid").path
+        return (try? String(contentsOfFile: path, encoding: .utf8))
+            .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    @Test func aKilledNodeIsReportedBySignalNameAndRestarted() async throws {
+        let (directory, edgePort) = try Self.writeSmallCluster()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let up = try EdgeProcess.start(["up", "--config", "edge.conf"], in: directory, logName: "up")
+        defer { up.signal(SIGKILL) }
+        #expect(try await Self.waitUntilRunning(up), "log:\n\(up.log)")
+        let firstPid = try #require(Self.nodePid(in: directory))
+        let killedAt = Date()
+        kill(firstPid, SIGKILL)
+        var back = false
+        while !back && Date().timeIntervalSince(killedAt) < 10 {
+            try await Task.sleep(for: .milliseconds(100))
+            guard Self.nodePid(in: directory).map({ $0 != firstPid }) == true else { continue }
+            back = await Self.answers(port: edgePort)
+        }
+        #expect(back, "log:\n\(up.log)")
+        #expect(Date().timeIntervalSince(killedAt) < 5, "answers again within a few seconds")
+        #expect(up.log.contains("edge up: edge-a killed by SIGKILL; restarting in 0.5s"), "log:\n\(up.log)")
+        #expect(!up.log.contains("exited with status 9"))
+
+        up.signal(SIGTERM)
+        #expect(await up.waitForExit(seconds: 30) == 0, "log:\n\(up.log)")
+        #expect((try? RawConnection(port: edgePort)) == nil, "the restarted node is stopped with the rest")
+    }
+
+    @Test func noRestartOnlyReportsTheExit() async throws {
+        let (directory, edgePort) = try Self.writeSmallCluster()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let up = try EdgeProcess.start(["up", "--config", "edge.conf", "--no-restart"], in: directory, logName: "up")
+        defer { up.signal(SIGKILL) }
+        #expect(try await Self.waitUntilRunning(up), "log:\n\(up.log)")
+        let pid = try #require(Self.nodePid(in: directory))
+        kill(pid, SIGKILL)
+        var reported = false
+        for _ in 0..<100 where !reported {
+            try await Task.sleep(for: .milliseconds(50))
+            reported = up.log.contains("edge up: edge-a killed by SIGKILL; not restarting it")
+        }
+        #expect(reported, "log:\n\(up.log)")
+        try await Task.sleep(for: .seconds(1.5))
+        let answered = await Self.answers(port: edgePort)
+        #expect(!answered, "nothing restarted it")
+        up.signal(SIGTERM)
+        _ = await up.waitForExit(seconds: 30)
+    }
+
+    @Test func sighupToEdgeUpReloadsEveryNodeAndEndsNothing() async throws {
+        let (directory, edgePort) = try Self.writeSmallCluster()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let up = try EdgeProcess.start(["up", "--config", "edge.conf"], in: directory, logName: "up")
+        defer { up.signal(SIGKILL) }
+        #expect(try await Self.waitUntilRunning(up), "log:\n\(up.log)")
+        up.signal(SIGHUP)
+        var reloaded = false
+        for _ in 0..<100 where !reloaded {
+            try await Task.sleep(for: .milliseconds(50))
+            reloaded = up.log.contains("[edge-a] ") && up.log.contains("reload: no changes")
+        }
+        #expect(reloaded, "log:\n\(up.log)")
+        #expect(up.log.contains("edge up: reloading edge-a"))
+        #expect(!up.log.contains("killed by"), "log:\n\(up.log)")
+        #expect(await Self.answers(port: edgePort))
+        up.signal(SIGTERM)
+        #expect(await up.waitForExit(seconds: 30) == 0, "log:\n\(up.log)")
+    }
 }
