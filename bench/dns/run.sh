@@ -3,7 +3,7 @@
 # separate process on loopback.
 #
 #   bench/dns/run.sh                           # starts a standalone DNSServer (release build) and measures it
-#   DNS_SERVER=127.0.0.1:5353 bench/dns/run.sh # measures an already running server (e.g. `edge run`);
+#   DNS_SERVER=127.0.0.11:5353 bench/dns/run.sh # measures an already running server (e.g. edge.conf's edge-1);
 #                                              # IPv6 as [::1]:5353
 #
 # Environment: DURATION (10 s), LATENCY_DURATION (3 s), CLIENTS (4), OUTSTANDING (64 in flight), ECS

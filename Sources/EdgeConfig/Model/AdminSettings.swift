@@ -9,7 +9,7 @@ public struct AdminSettings: Sendable, Equatable {
     /// The bearer token from the file, if any; see `resolvedToken(environment:)`.
     public var token: String?
     /// Client addresses whose `PURGE <url>` requests on a public listener are honoured (as Varnish and Squid
-    /// users expect); everyone else gets 405. Built-in default: loopback only.
+    /// users expect); everyone else gets 403. Built-in default: loopback only (127.0.0.0/8 and ::1).
     public var purgeAllow: [AddressBlock] = [.loopbackIPv4, .loopbackIPv6]
     /// How long a purge rule is kept: it must exceed the longest time an object stays servable (TTL plus
     /// stale windows), or an object purged softly could turn fresh again when its rule goes.

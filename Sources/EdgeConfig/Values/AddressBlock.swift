@@ -48,7 +48,9 @@ public struct AddressBlock: Sendable, Hashable, CustomStringConvertible {
         self.prefixLength = prefixLength
     }
 
-    public static let loopbackIPv4 = AddressBlock(bytes: [127, 0, 0, 1], prefixLength: 32)
+    /// All of IPv4 loopback, 127.0.0.0/8 (RFC 1122), not just 127.0.0.1: Linux routes the whole block to `lo`,
+    /// and the demo cluster gives every node its own 127.x address, so a client on this machine may come from any.
+    public static let loopbackIPv4 = AddressBlock(bytes: [127, 0, 0, 0], prefixLength: 8)
     public static let loopbackIPv6 = AddressBlock(bytes: Array(repeating: 0, count: 15) + [1], prefixLength: 128)
 
     /// Whether a textual client address (`203.0.113.7`, `::1`, `::ffff:127.0.0.1`) lies in the range. An

@@ -15,8 +15,14 @@ import Testing
         #expect(config.admin.token == nil)
         #expect(config.admin.purgeHorizon == .seconds(86_400))
         #expect(config.admin.purgeLedgerSize == 10_000)
+        #expect(config.admin.purgeAllow.map(\.description) == ["127.0.0.0/8", "::1/128"])
         #expect(config.admin.allowsPurge(from: "127.0.0.1"))
+        // All of loopback: the demo cluster's nodes each have their own 127.x address.
+        #expect(config.admin.allowsPurge(from: "127.0.0.13"))
+        #expect(config.admin.allowsPurge(from: "127.255.255.254"))
+        #expect(config.admin.allowsPurge(from: "::ffff:127.0.0.21"))
         #expect(config.admin.allowsPurge(from: "::1"))
+        #expect(!config.admin.allowsPurge(from: "128.0.0.1"))
         #expect(!config.admin.allowsPurge(from: "10.0.0.1"))
         #expect(config.nodes[0].adminListen == nil)
     }
@@ -91,14 +97,15 @@ import Testing
     @Test func theExampleGivesEveryNodeAnAdminListener() throws {
         let config = try ConfigLoader.load(path: ConfigFixtures.exampleConfigPath)
         #expect(config.admin.token == "local-admin-token-change-me")
-        #expect(config.admin.purgeAllow.map(\.description) == ["127.0.0.1/32", "::1/128"])
+        #expect(config.admin.purgeAllow.map(\.description) == ["127.0.0.0/8", "::1/128"])
+        #expect(config.admin.allowsPurge(from: "127.0.0.13"))
         #expect(config.admin.purgeHorizon == .seconds(86_400))
-        var ports: Set<Int> = []
+        // Each node's admin API is on its own loopback address (the node's own host), on one shared port.
         for node in config.nodes {
             let admin = try #require(node.adminListen, "\(node.name) has no admin_listen")
-            #expect(admin.host == "127.0.0.1")
-            ports.insert(admin.port)
+            #expect(admin.host == node.listen.host)
+            #expect(admin.port == 9180)
         }
-        #expect(ports.count == config.nodes.count)
+        #expect(Set(config.nodes.compactMap { $0.adminListen?.host }).count == config.nodes.count)
     }
 }

@@ -10,7 +10,11 @@ import Testing
         #expect(config.dns.zone == "cdn.test")
         #expect(config.dns.answers == 2)
         #expect(config.dns.ttl == .seconds(30))
-        #expect(config.dns.nameServers == [.init(name: "ns1.cdn.test", address: "127.0.0.1")])
+        // Each name server's glue is the address its responder (edge-1, shield-1) listens on.
+        #expect(config.dns.nameServers == [.init(name: "ns1.cdn.test", address: "127.0.0.11"),
+                                           .init(name: "ns2.cdn.test", address: "127.0.0.21")])
+        #expect(try config.node(named: "edge-1").dnsListen?.host == "127.0.0.11")
+        #expect(try config.node(named: "shield-1").dnsListen?.host == "127.0.0.21")
         #expect(config.dns.geo.map(\.cidr) == ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"])
         #expect(try config.node(named: "edge-1").dnsListen?.port == 5353)
         #expect(try config.node(named: "edge-2").dnsListen == nil)

@@ -25,8 +25,17 @@ import Testing
         #expect(config.shields(for: try config.node(named: "shield-1")).isEmpty)
         #expect(edge.upstream.failover == .nextShield)
         #expect(edge.upstream.healthCheckPath == "/__origin/health")
+        // Every node on its own loopback address (so DNS answers tell them apart), every role on one port.
         #expect(config.nodes.map(\.listen.description)
-                    == ["127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083", "127.0.0.1:8090", "127.0.0.1:8091"])
+                    == ["127.0.0.11:8080", "127.0.0.12:8080", "127.0.0.13:8080", "127.0.0.21:8080", "127.0.0.22:8080"])
+        #expect(config.nodes.map(\.answerAddress) == ["127.0.0.11", "127.0.0.12", "127.0.0.13", "127.0.0.21", "127.0.0.22"])
+        for node in config.nodes {
+            #expect(node.metricsListen == SocketAddressSpec(host: node.listen.host, port: 9090))
+            #expect(node.gossipListen == SocketAddressSpec(host: node.listen.host, port: 7946))
+            #expect(node.adminListen == SocketAddressSpec(host: node.listen.host, port: 9180))
+        }
+        #expect(config.nodes.compactMap { $0.dnsListen?.description } == ["127.0.0.11:5353", "127.0.0.21:5353"])
+        #expect(config.dns.nameServers.map(\.address) == ["127.0.0.11", "127.0.0.21"])
         let edge1 = try config.node(named: "edge-1")
         #expect(edge1.location == .init(latitude: 50.11, longitude: 8.68, region: "eu-central"))
         let edge2 = try config.node(named: "edge-2")
@@ -37,12 +46,12 @@ import Testing
         #expect(shield.location.region == "eu-west")
     }
 
-    @Test func devOriginIsOnPort8080WithPathsUnderTheRepository() throws {
+    @Test func devOriginIsOnItsOwnAddressWithPathsUnderTheRepository() throws {
         #expect(config.origins.count == 1)
         let origin = try #require(config.origin(named: "origin-1"))
-        #expect(origin.url == "http://127.0.0.1:8080")
-        #expect(origin.endpoint == OriginEndpoint(scheme: .http, host: "127.0.0.1", port: 8080))
-        #expect(origin.listen == SocketAddressSpec(host: "127.0.0.1", port: 8080))
+        #expect(origin.url == "http://127.0.0.31:8080")
+        #expect(origin.endpoint == OriginEndpoint(scheme: .http, host: "127.0.0.31", port: 8080))
+        #expect(origin.listen == SocketAddressSpec(host: "127.0.0.31", port: 8080))
         #expect(origin.root == directory + "/origin/site")
         #expect(origin.rules == directory + "/origin/rules.conf")
     }
@@ -50,7 +59,7 @@ import Testing
     @Test func everyNodeEndsAtOrigin1() {
         for node in config.nodes {
             #expect(node.upstream.origins == ["origin-1"])
-            #expect(config.upstreamEndpoints(for: node) == [OriginEndpoint(scheme: .http, host: "127.0.0.1", port: 8080)])
+            #expect(config.upstreamEndpoints(for: node) == [OriginEndpoint(scheme: .http, host: "127.0.0.31", port: 8080)])
         }
     }
 
@@ -88,16 +97,16 @@ import Testing
         #expect(text.contains("nodes (5):"))
         #expect(text.contains("origins (1):"))
         let edgeLine = text.split(separator: "\n").first { $0.contains("edge-1 ") }
-        #expect(edgeLine?.contains("127.0.0.1:8081") == true)
+        #expect(edgeLine?.contains("127.0.0.11:8080") == true)
         #expect(edgeLine?.contains("eu-central (50.11, 8.68)") == true)
         #expect(edgeLine?.contains("256 MiB (16 MiB)") == true)
         #expect(edgeLine?.contains("1 GiB in var/cache/edge-1") == true)
-        #expect(edgeLine?.contains("shields shield-1, shield-2 (failover next-shield), then origin-1 (http://127.0.0.1:8080)") == true)
+        #expect(edgeLine?.contains("shields shield-1, shield-2 (failover next-shield), then origin-1 (http://127.0.0.31:8080)") == true)
         let shieldLine = text.split(separator: "\n").first { $0.hasPrefix("  shield-1") }
         #expect(shieldLine?.contains("shield") == true)
         #expect(shieldLine?.contains("512 MiB") == true)
         #expect(shieldLine?.contains("52.37, 4.90") == true)
-        #expect(text.contains("listen 127.0.0.1:8080, root origin/site, rules origin/rules.conf"))
+        #expect(text.contains("listen 127.0.0.31:8080, root origin/site, rules origin/rules.conf"))
     }
 
     @Test func everyKeyInTheExampleIsCommented() throws {
