@@ -10,6 +10,7 @@ struct EdgeCommand: AsyncParsableCommand {
             Every node of a cluster is described in one configuration file (edge.conf); `--node` picks the one a \
             process runs. Start with `edge check-config edge.conf`, then `edge origin` and `edge run`.
             """,
+        version: BuildInfo.versionLine,
         subcommands: [RunCommand.self, ReloadCommand.self, UpCommand.self, MembersCommand.self, RouteCommand.self,
                       EdgePurgeCommand.self, StatusCommand.self, OriginCommand.self, CheckConfigCommand.self]
     )

@@ -16,9 +16,10 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run one node (edge or shield) described in the configuration file.",
         discussion: """
             On SIGTERM or SIGINT the node stops accepting connections, lets in-flight requests finish (up to \
-            limits.drain_timeout), and exits 0. The disk cache survives restarts. On SIGHUP (or `edge reload`) it \
-            re-reads the configuration file and applies what can change live; the process id is written to \
-            <disk_path>.pid (or $TMPDIR/edge-pid/<node>.pid without a disk tier).
+            limits.drain_timeout), writes every buffered access log line and exits 0. SIGUSR1 reopens the access log \
+            file (for logrotate). The disk cache survives restarts. On SIGHUP (or `edge reload`) it re-reads the \
+            configuration file and applies what can change live; the process id is written to <disk_path>.pid (or \
+            $TMPDIR/edge-pid/<node>.pid without a disk tier).
             """
     )
 
@@ -124,6 +125,8 @@ struct RunCommand: AsyncParsableCommand {
                 members.append(.init(service: GossipService(gossip: gossip, node: nodeConfiguration,
                                                              edgeNode: edgeNode, logger: logger)))
             }
+            let logReopen = LogReopenSignal.install(node: edgeNode)
+            defer { logReopen.cancel() }
             let services = ServiceGroup(configuration: .init(
                 services: members,
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -251,6 +251,17 @@ public final class EdgeNode: Service, Sendable {
         await shutdown()
     }
 
+    /// Reopens the access log file at its configured path (SIGUSR1, after logrotate renamed it). Buffered lines
+    /// go to the old file first; if the path cannot be opened, logging continues to the old file.
+    public func reopenLogs() {
+        do {
+            try accessLog?.reopen()
+            logger.info("access log reopened", metadata: ["node": "\(settings.name)"])
+        } catch {
+            logger.error("access log not reopened", metadata: ["node": "\(settings.name)", "error": "\(error)"])
+        }
+    }
+
     /// Drains the public listener, then releases everything else.
     public func shutdown() async {
         drainFlag.set()

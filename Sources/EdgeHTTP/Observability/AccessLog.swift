@@ -27,23 +27,24 @@ public final class AccessLog: Sendable {
     }
 
     private let pending = Mutex<[UInt8]>([])
-    private let handle: FileHandle
+    /// The open descriptor; held under the lock while writing so a reopen never closes it mid-write.
+    private let output: Mutex<Int32>
+    /// The file to reopen on SIGUSR1, or nil for standard output.
+    private let path: String?
     private let flushInterval: Duration
     private let stopped = Atomic<Bool>(false)
 
     /// Writes to `path`, or to standard output for "stdout" / "-".
+    ///
+    /// A file is opened with O_APPEND: every write lands at the current end of the file, so after logrotate's
+    /// `copytruncate` the next line starts at offset 0 instead of at the old offset behind a run of NUL bytes.
     public init(destination: String, flushInterval: Duration = .milliseconds(200)) throws {
         if destination == "stdout" || destination == "-" {
-            handle = FileHandle.standardOutput
+            path = nil
+            output = Mutex(STDOUT_FILENO)
         } else {
-            if !FileManager.default.fileExists(atPath: destination) {
-                FileManager.default.createFile(atPath: destination, contents: nil)
-            }
-            guard let file = FileHandle(forWritingAtPath: destination) else {
-                throw AccessLogError(path: destination)
-            }
-            file.seekToEndOfFile()
-            handle = file
+            path = destination
+            output = Mutex(try Self.openForAppend(destination))
         }
         self.flushInterval = flushInterval
         let thread = Thread { [weak self] in self?.flushLoop() }
@@ -57,17 +58,54 @@ public final class AccessLog: Sendable {
     }
 
     public func flush() {
-        let bytes = pending.withLock { buffer -> [UInt8] in
-            defer { buffer.removeAll(keepingCapacity: true) }
-            return buffer
+        output.withLock { fd in
+            let bytes = pending.withLock { buffer -> [UInt8] in
+                defer { buffer.removeAll(keepingCapacity: true) }
+                return buffer
+            }
+            guard !bytes.isEmpty else { return }
+            Self.writeAll(bytes, to: fd)
         }
-        guard !bytes.isEmpty else { return }
-        handle.write(Data(bytes))
+    }
+
+    /// Flushes what is buffered into the file open now, then opens the path again (logrotate's `create`: the old
+    /// file was renamed, a new one appears at the old path). Standard output is left alone. If the path cannot
+    /// be opened, writing continues to the old file and the error is thrown for the caller to log.
+    public func reopen() throws {
+        guard let path else { return }
+        flush()
+        let fresh = try Self.openForAppend(path)
+        let old = output.withLock { fd -> Int32 in
+            defer { fd = fresh }
+            return fd
+        }
+        close(old)
     }
 
     public func stop() {
         stopped.store(true, ordering: .relaxed)
         flush()
+    }
+
+    static func openForAppend(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AccessLogError(path: path) }
+        return fd
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count {
+                let written = write(fd, base + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // a full disk or closed pipe drops the batch rather than the node
+                }
+                offset += written
+            }
+        }
     }
 
     private func flushLoop() {

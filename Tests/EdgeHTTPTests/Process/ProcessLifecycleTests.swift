@@ -16,7 +16,8 @@ struct ProcessLifecycleTests {
         var edge: EdgeProcess?
         let client: HTTPClient
 
-        init(files: [String: [UInt8]], rules: String) async throws {
+        /// `accessLog` is the config's `logging.access_log` ("stdout", or a path relative to the directory).
+        init(files: [String: [UInt8]], rules: String, accessLog: String = "stdout") async throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-proc-\(UUID().uuidString)")
             let site = directory.appendingPathComponent("site")
             try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
@@ -40,7 +41,7 @@ struct ProcessLifecycleTests {
                 drain_timeout = "10s"
 
                 [defaults.logging]
-                access_log = "stdout"
+                access_log = "\(accessLog)"
 
                 [[origins]]
                 name = "origin"
