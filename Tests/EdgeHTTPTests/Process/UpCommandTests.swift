@@ -5,49 +5,13 @@ import Testing
 @Suite("edge up", .serialized)
 struct UpCommandTests {
     @Test func startsEveryProcessAndStopsThemAllOnSIGTERM() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-up-\(UUID().uuidString)")
-        let site = directory.appendingPathComponent("site")
-        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        let (directory, originPort, edgePorts) = try Self.writeCluster(edges: 2)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "hello from the origin".write(to: site.appendingPathComponent("index.html"), atomically: true,
-                                          encoding: .utf8)
-        try "default\n  cache-control \"public, max-age=60\"\n".write(
-            to: directory.appendingPathComponent("rules.conf"), atomically: true, encoding: .utf8)
-        let originPort = freePort(), edgeA = freePort(), edgeB = freePort()
-        try """
-            [defaults.upstream]
-            origins = ["origin"]
-            [defaults.cache]
-            disk_path = "cache/{node}"
-            disk_size = "64MiB"
-            [defaults.logging]
-            access_log = false
-
-            [[origins]]
-            name = "origin"
-            url = "http://127.0.0.1:\(originPort)"
-            root = "site"
-            rules = "rules.conf"
-
-            [[nodes]]
-            name = "edge-a"
-            listen = "127.0.0.1:\(edgeA)"
-            location = { latitude = 50.1, longitude = 8.7, region = "eu" }
-
-            [[nodes]]
-            name = "edge-b"
-            listen = "127.0.0.1:\(edgeB)"
-            location = { latitude = 40.7, longitude = -74.0, region = "us" }
-            """.write(to: directory.appendingPathComponent("edge.conf"), atomically: true, encoding: .utf8)
+        let edgeA = edgePorts[0], edgeB = edgePorts[1]
 
         let up = try EdgeProcess.start(["up", "--config", "edge.conf"], in: directory, logName: "up")
         defer { up.signal(SIGKILL) }
-        var running = false
-        for _ in 0..<300 where !running {
-            try await Task.sleep(for: .milliseconds(100))
-            running = up.log.contains("cluster running")
-        }
-        #expect(running, "log:\n\(up.log)")
+        #expect(try await Self.waitUntilRunning(up), "log:\n\(up.log)")
         #expect(up.log.contains("http://127.0.0.1:\(edgeA)/"))
         #expect(up.log.contains("http://127.0.0.1:\(edgeB)/"))
 
@@ -69,6 +33,13 @@ struct UpCommandTests {
 
     /// A one-edge cluster with its dev origin, in a fresh directory; returns the directory and the edge's port.
     static func writeSmallCluster() throws -> (directory: URL, edgePort: Int) {
+        let (directory, _, edgePorts) = try writeCluster(edges: 1)
+        return (directory, edgePorts[0])
+    }
+
+    /// A cluster of `edges` edges (edge-a, edge-b, …; at most 2 locations, then repeated) and its dev origin, in
+    /// a fresh directory.
+    static func writeCluster(edges: Int) throws -> (directory: URL, originPort: Int, edgePorts: [Int]) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-up-\(UUID().uuidString)")
         let site = directory.appendingPathComponent("site")
         try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
@@ -76,8 +47,11 @@ struct UpCommandTests {
                                           encoding: .utf8)
         try "default\n  cache-control \"public, max-age=60\"\n".write(
             to: directory.appendingPathComponent("rules.conf"), atomically: true, encoding: .utf8)
-        let originPort = freePort(), edgePort = freePort()
-        try """
+        let originPort = freePort()
+        let edgePorts = (0..<edges).map { _ in freePort() }
+        let locations = ["{ latitude = 50.1, longitude = 8.7, region = \"eu\" }",
+                         "{ latitude = 40.7, longitude = -74.0, region = \"us\" }"]
+        var text = """
             [defaults.upstream]
             origins = ["origin"]
             [defaults.cache]
@@ -92,12 +66,20 @@ struct UpCommandTests {
             root = "site"
             rules = "rules.conf"
 
-            [[nodes]]
-            name = "edge-a"
-            listen = "127.0.0.1:\(edgePort)"
-            location = { latitude = 50.1, longitude = 8.7, region = "eu" }
-            """.write(to: directory.appendingPathComponent("edge.conf"), atomically: true, encoding: .utf8)
-        return (directory, edgePort)
+            """
+        for (index, port) in edgePorts.enumerated() {
+            let name = "edge-" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(index)))
+            text += """
+
+                [[nodes]]
+                name = "\(name)"
+                listen = "127.0.0.1:\(port)"
+                location = \(locations[index % locations.count])
+
+                """
+        }
+        try text.write(to: directory.appendingPathComponent("edge.conf"), atomically: true, encoding: .utf8)
+        return (directory, originPort, edgePorts)
     }
 
     static func waitUntilRunning(_ up: EdgeProcess) async throws -> Bool {
