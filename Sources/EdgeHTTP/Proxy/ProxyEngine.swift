@@ -18,7 +18,7 @@ public final class ProxyEngine: Sendable {
     let store: TieredStore
     let chooser: any UpstreamChooser
     let health: any UpstreamHealthView
-    let client: UpstreamClient
+    let client: any UpstreamTransport
     let inflight = InflightFetches<FetchedHead>()
     /// Disk reads and writes run here, never on an event loop.
     let ioPool: NIOThreadPool
@@ -36,7 +36,7 @@ public final class ProxyEngine: Sendable {
     let compression: CompressionRuntime
 
     public init(settings: ProxySettings, store: TieredStore, chooser: any UpstreamChooser,
-                health: any UpstreamHealthView, client: UpstreamClient, ioPool: NIOThreadPool,
+                health: any UpstreamHealthView, client: any UpstreamTransport, ioPool: NIOThreadPool,
                 transforms: [any ResponseTransform] = [], metrics: EdgeMetrics, logger: Logger,
                 purgeLedger: SharedPurgeLedger = SharedPurgeLedger(),
                 now: @escaping @Sendable () -> Double = wallClockSeconds) {

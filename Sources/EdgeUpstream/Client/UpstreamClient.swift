@@ -26,7 +26,7 @@ public struct UpstreamTimeouts: Sendable, Equatable {
 /// AsyncHTTPClient already pools connections per host, streams bodies with back-pressure and enforces read
 /// timeouts; this type fixes the settings a proxy needs (no redirects followed, no decompression, first-byte
 /// deadline) and turns its errors into `UpstreamError`s the proxy can act on.
-public final class UpstreamClient: Sendable {
+public final class UpstreamClient: UpstreamTransport {
     private let client: HTTPClient
     public let timeouts: UpstreamTimeouts
 
@@ -48,8 +48,10 @@ public final class UpstreamClient: Sendable {
     ///
     /// - Parameter timeLimit: seconds allowed for the response head, when less than the first-byte timeout
     ///   (what is left of a client request's time budget, or a health probe's timeout).
-    public func send(_ request: UpstreamRequest, to upstream: Upstream, logger: Logger,
-                     timeLimit: Double? = nil) async throws(UpstreamError) -> UpstreamResponse
+    ///
+    /// AsyncHTTPClient swallows interim 1xx responses, so `interim` is never called by this client.
+    public func send(_ request: UpstreamRequest, to upstream: Upstream, logger: Logger, timeLimit: Double?,
+                     interim: (@Sendable (HTTPResponseHead) -> Void)?) async throws(UpstreamError) -> UpstreamResponse
     {
         var outbound = HTTPClientRequest(url: upstream.baseURL + request.target)
         outbound.method = request.method
@@ -73,13 +75,27 @@ public final class UpstreamClient: Sendable {
             return UpstreamResponse(
                 status: Int(response.status.code),
                 headers: response.headers,
-                body: UpstreamBody(base: response.body, upstream: upstream.name),
+                body: Self.body(response.body, upstream: upstream.name),
                 upstream: upstream,
                 firstByteSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             )
         } catch {
             throw Self.classify(error, upstream: upstream.name, phase: .head)
         }
+    }
+
+    /// AsyncHTTPClient's streaming body as an `UpstreamBody`, its errors classified.
+    static func body(_ base: HTTPClientResponse.Body, upstream: String) -> UpstreamBody {
+        UpstreamBody(makeNext: {
+            var iterator = base.makeAsyncIterator()
+            return { () async throws(UpstreamError) -> ByteBuffer? in
+                do {
+                    return try await iterator.next()
+                } catch {
+                    throw classify(error, upstream: upstream, phase: .body)
+                }
+            }
+        })
     }
 
     /// Extra time a shield gets for its response head beyond `first_byte_timeout`.

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
@@ -35,28 +34,46 @@ public struct UpstreamResponse: Sendable {
     public var upstream: Upstream
     /// Seconds from sending the request to receiving the response head.
     public var firstByteSeconds: Double
+
+    public init(status: Int, headers: HTTPHeaders, body: UpstreamBody, upstream: Upstream, firstByteSeconds: Double) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.upstream = upstream
+        self.firstByteSeconds = firstByteSeconds
+    }
 }
 
 /// The body of an upstream response as an async sequence of buffers; errors arrive as `UpstreamError`.
+///
+/// Type-erased over its source (a client's connection, a test's fixed buffers) so that the proxy and its tests
+/// see one type whatever the transport.
 public struct UpstreamBody: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
-    let base: HTTPClientResponse.Body
-    let upstream: String
+    let makeNext: @Sendable () -> (() async throws(UpstreamError) -> ByteBuffer?)
+
+    /// A body read by calling `makeNext()` once per iteration and the returned function until it gives `nil`.
+    public init(makeNext: @escaping @Sendable () -> (() async throws(UpstreamError) -> ByteBuffer?)) {
+        self.makeNext = makeNext
+    }
+
+    /// A body of fixed buffers (tests, bodies already in memory).
+    public init(buffers: [ByteBuffer]) {
+        self.init(makeNext: {
+            var remaining = buffers[...]
+            return { () throws(UpstreamError) -> ByteBuffer? in remaining.popFirst() }
+        })
+    }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
-        var base: HTTPClientResponse.Body.AsyncIterator
-        let upstream: String
+        let nextBuffer: () async throws(UpstreamError) -> ByteBuffer?
 
         public mutating func next() async throws -> ByteBuffer? {
-            do {
-                return try await base.next()
-            } catch {
-                throw UpstreamClient.classify(error, upstream: upstream, phase: .body)
-            }
+            try await nextBuffer()
         }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: base.makeAsyncIterator(), upstream: upstream)
+        AsyncIterator(nextBuffer: makeNext())
     }
 }

@@ -38,12 +38,12 @@ public final class ActiveHealthChecker: Sendable {
 
     private let targets: [Target]
     private let settings: Settings
-    private let client: UpstreamClient
+    private let client: any UpstreamTransport
     private let board: HealthBoard
     private let logger: Logger
     private let now: @Sendable () -> Double
 
-    public init(targets: [Target], settings: Settings, client: UpstreamClient, board: HealthBoard, logger: Logger,
+    public init(targets: [Target], settings: Settings, client: any UpstreamTransport, board: HealthBoard, logger: Logger,
                 now: @escaping @Sendable () -> Double) {
         self.targets = targets
         self.settings = settings
