@@ -1,3 +1,4 @@
+import EdgeCore
 import EdgeConfig
 import EdgeDNS
 import EdgeHTTP
@@ -73,10 +74,10 @@ enum RouteEndpoint {
         var items: [String: String] = [:]
         for pair in target[target.index(after: question)...].split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = parts.first.flatMap({ String($0).removingPercentEncoding }), items[name] == nil else {
+            guard let name = parts.first.flatMap({ PercentEncoding.decode($0, plusAsSpace: true) }), items[name] == nil else {
                 continue
             }
-            items[name] = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? "") : ""
+            items[name] = parts.count > 1 ? (PercentEncoding.decode(parts[1], plusAsSpace: true) ?? "") : ""
         }
         return items
     }

@@ -1,3 +1,4 @@
+import EdgeCore
 /// A ledger file or text that could not be read back.
 public struct PurgeLedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based line of the problem; 0 when it concerns the whole text.
@@ -94,40 +95,10 @@ extension PurgeLedger {
     }
 
     static func escape(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            if byte > 0x20, byte < 0x7f, byte != UInt8(ascii: "%") {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += byte < 16 ? "%0" + hex : "%" + hex
-            }
-        }
-        return out
+        PercentEncoding.encodeNonPrintable(text)
     }
 
     static func unescape(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                return nil
-            }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        PercentEncoding.decode(text)
     }
 }

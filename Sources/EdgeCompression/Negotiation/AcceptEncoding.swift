@@ -30,7 +30,7 @@ public struct AcceptEncoding: Sendable, Equatable {
     /// Parses a field value. Several `Accept-Encoding` lines must be joined with ", " first (RFC 9110 §5.3).
     public init(parsing fieldValue: String) {
         var parsed: [Member] = []
-        for rawMember in fieldValue.split(separator: ",", omittingEmptySubsequences: true) {
+        for rawMember in FieldList.members(of: Substring(fieldValue)) {
             if let member = Self.parseMember(rawMember) { parsed.append(member) }
         }
         members = parsed

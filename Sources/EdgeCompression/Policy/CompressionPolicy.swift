@@ -25,17 +25,17 @@ public struct CompressionPolicy: Sendable {
         guard settings.enabled else { return .skip(.disabled) }
         guard method == "GET" || method == "HEAD" else { return .skip(.method) }
         guard status == 200 else { return .skip(.status) }
-        for coding in HeaderFields.members("content-encoding", in: responseHeaders)
+        for coding in FieldList.members(named: "content-encoding", in: responseHeaders)
         where !coding.equalsLowercased("identity") {
             return .skip(.alreadyEncoded)
         }
-        for directive in HeaderFields.members("cache-control", in: responseHeaders) {
+        for directive in FieldList.members(named: "cache-control", in: responseHeaders) {
             let name = directive.prefix { $0 != "=" }.trimmingSpaces()
             if name.equalsLowercased("no-transform") { return .skip(.noTransform) }
         }
-        let contentType = HeaderFields.first("content-type", in: responseHeaders).map(String.init)
+        let contentType = FieldList.first(named: "content-type", in: responseHeaders).map(String.init)
         guard isCompressible(contentType: contentType) else { return .skip(.contentType) }
-        let length = bodyLength ?? HeaderFields.first("content-length", in: responseHeaders).flatMap { Int($0) }
+        let length = bodyLength ?? FieldList.first(named: "content-length", in: responseHeaders).flatMap { Int($0) }
         if let length, length < settings.minimumBodyBytes || length == 0 { return .skip(.tooSmall) }
         return .compress
     }

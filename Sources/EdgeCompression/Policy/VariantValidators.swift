@@ -38,13 +38,9 @@ public enum VariantValidators {
     public static func vary(merging existingLines: [String], adding field: String = "Accept-Encoding") -> String {
         var members: [String] = []
         var seen: Set<String> = []
-        for line in existingLines {
-            for rawMember in line.split(separator: ",") {
-                let member = rawMember.trimmingSpaces()
-                if member.isEmpty { continue }
-                if member == "*" { return "*" }
-                if seen.insert(member.lowercased()).inserted { members.append(String(member)) }
-            }
+        for member in FieldList.members(of: existingLines) {
+            if member == "*" { return "*" }
+            if seen.insert(member.lowercased()).inserted { members.append(String(member)) }
         }
         if seen.insert(field.lowercased()).inserted { members.append(field) }
         return members.joined(separator: ", ")

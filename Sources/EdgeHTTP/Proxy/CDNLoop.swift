@@ -1,3 +1,4 @@
+import EdgeCore
 import NIOHTTP1
 
 /// Loop prevention between the tiers of this CDN with the `CDN-Loop` field (RFC 8586).
@@ -45,52 +46,18 @@ public enum CDNLoop {
     /// commas and semicolons; malformed members are skipped rather than trusted.
     public static func parse(_ values: [String]) -> [Entry] {
         var entries: [Entry] = []
-        for value in values {
-            for member in split(value, on: ",") {
-                let parts = split(member, on: ";").map(trim)
-                guard let id = parts.first, !id.isEmpty, !id.contains(" ") else { continue }
-                var parameters: [String: String] = [:]
-                for parameter in parts.dropFirst() {
-                    guard let equals = parameter.firstIndex(of: "=") else { continue }
-                    let name = trim(String(parameter[..<equals])).lowercased()
-                    var raw = trim(String(parameter[parameter.index(after: equals)...]))
-                    if raw.count >= 2, raw.hasPrefix("\""), raw.hasSuffix("\"") { raw = String(raw.dropFirst().dropLast()) }
-                    parameters[name] = raw
-                }
-                entries.append(Entry(cdnID: id, parameters: parameters))
+        for member in FieldList.members(of: values) {
+            guard !member.hasPrefix(";") else { continue }  // no cdn-id
+            let parts = FieldList.pieces(of: member, separatedBy: UInt8(ascii: ";"))
+            guard let id = parts.first, !id.contains(" ") else { continue }
+            var parameters: [String: String] = [:]
+            for parameter in parts.dropFirst() {
+                guard let equals = parameter.firstIndex(of: "=") else { continue }
+                let name = parameter[..<equals].trimmingSpaces().lowercased()
+                parameters[name] = FieldList.unquote(parameter[parameter.index(after: equals)...].trimmingSpaces())
             }
+            entries.append(Entry(cdnID: String(id), parameters: parameters))
         }
         return entries
-    }
-
-    /// Splits on `separator` outside double quotes.
-    private static func split(_ text: String, on separator: Character) -> [String] {
-        var pieces: [String] = []
-        var current = ""
-        var quoted = false
-        var escaped = false
-        for character in text {
-            if escaped {
-                current.append(character)
-                escaped = false
-            } else if character == "\\" && quoted {
-                current.append(character)
-                escaped = true
-            } else if character == "\"" {
-                quoted.toggle()
-                current.append(character)
-            } else if character == separator && !quoted {
-                pieces.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        pieces.append(current)
-        return pieces
-    }
-
-    private static func trim(_ text: String) -> String {
-        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

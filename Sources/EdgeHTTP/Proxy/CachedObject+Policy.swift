@@ -34,9 +34,7 @@ enum PurgeTags {
         for value in headers["surrogate-key"] {
             tags += value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         }
-        for value in headers["cache-tag"] {
-            tags += value.split(separator: ",").map { String($0.trimmingSpaces()) }.filter { !$0.isEmpty }
-        }
+        tags += FieldList.members(of: headers["cache-tag"]).map(String.init)
         var seen = Set<String>()
         return tags.filter { seen.insert($0).inserted }
     }

@@ -37,9 +37,10 @@ public struct RequestLimits: Sendable {
         if head.headers.contains(name: "transfer-encoding") && head.headers.contains(name: "content-length") {
             return Rejection(status: .badRequest, reason: "both Content-Length and Transfer-Encoding")  // §6.1
         }
-        let lengths = Set(head.headers["content-length"].flatMap { $0.split(separator: ",") }.map {
-            $0.trimmingSpaces()
-        })
+        let lengths = Set(FieldList.members(of: head.headers["content-length"]))
+        if lengths.contains(where: { !$0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }) {
+            return Rejection(status: .badRequest, reason: "invalid Content-Length")  // 1*DIGIT, RFC 9110 §8.6
+        }
         if lengths.count > 1 {
             return Rejection(status: .badRequest, reason: "conflicting Content-Length values")
         }
@@ -64,7 +65,7 @@ public struct RequestLimits: Sendable {
     public func expectation(_ head: HTTPRequestHead) -> Expectation {
         let values = head.headers["expect"]
         guard !values.isEmpty, head.version.major == 1, head.version.minor >= 1 else { return .none }
-        let expectations = values.flatMap { $0.split(separator: ",") }.map { $0.trimmingSpaces().lowercased() }
+        let expectations = FieldList.members(of: values).map { $0.lowercased() }
         return expectations.allSatisfy({ $0 == "100-continue" }) ? .sendContinue : .fail
     }
 }

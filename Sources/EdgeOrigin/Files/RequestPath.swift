@@ -1,3 +1,4 @@
+import EdgeCore
 /// A request target reduced to the path segments the origin may look up under its root.
 ///
 /// Decoding happens before the `..` check on purpose: `%2e%2e` and `..%2f` are the classic ways past a check done
@@ -18,19 +19,7 @@ struct RequestPath: Equatable, Sendable {
     static func parse(target: String) -> Result<RequestPath, RequestPathError> {
         let path = target.prefix { $0 != "?" && $0 != "#" }
         guard path.hasPrefix("/") else { return .failure(.notOriginForm) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(path.utf8.count)
-        var iterator = path.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                return .failure(.badPercentEncoding)
-            }
-            bytes.append(high << 4 | low)
-        }
+        guard let bytes = PercentEncoding.decodeBytes(path) else { return .failure(.badPercentEncoding) }
         if bytes.contains(0) { return .failure(.nulByte) }
         // Decoding repairs invalid UTF-8 with U+FFFD, so a changed round trip means the bytes were not UTF-8.
         let decoded = String(decoding: bytes, as: UTF8.self)
@@ -42,15 +31,6 @@ struct RequestPath: Equatable, Sendable {
             segments.append(String(segment))
         }
         return .success(RequestPath(segments: segments, hasTrailingSlash: decoded.hasSuffix("/")))
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }
 

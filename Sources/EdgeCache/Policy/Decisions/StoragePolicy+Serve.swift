@@ -1,3 +1,4 @@
+import EdgeCore
 import NIOHTTP1
 
 extension StoragePolicy {

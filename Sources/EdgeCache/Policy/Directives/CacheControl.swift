@@ -1,3 +1,4 @@
+import EdgeCore
 import NIOHTTP1
 
 /// The directives of one or more Cache-Control (or CDN-Cache-Control, RFC 9213) field lines, request or response.
@@ -74,7 +75,7 @@ public struct CacheControl: Equatable, Sendable {
             name = member.lowercased()
             argument = nil
         }
-        guard FieldList.isToken(Substring(name)) else { return }
+        guard HTTPToken.isToken(Substring(name)) else { return }
         isEmpty = false
         switch name {
         case "max-age": maxAge = Self.restrictive(maxAge, Self.ageLimit(argument))
@@ -128,7 +129,7 @@ public struct CacheControl: Equatable, Sendable {
     static func fieldNames(_ argument: String?) -> [String] {
         guard let argument else { return [] }
         return FieldList.members(of: Substring(argument))
-            .filter { FieldList.isToken($0) }
+            .filter { HTTPToken.isToken($0) }
             .map { $0.lowercased() }
     }
 

@@ -1,3 +1,4 @@
+import EdgeCore
 import NIOHTTP1
 
 /// Connection-specific fields (RFC 9110 §7.6.1), which RFC 9111 §3.1 forbids a cache to store.
@@ -11,7 +12,7 @@ public enum HopByHop {
     /// The fixed list plus every field named by the message's Connection header, lowercased.
     public static func names(in headers: HTTPHeaders) -> Set<String> {
         var names = fieldNames
-        for member in FieldList.members(of: headers["connection"]) where FieldList.isToken(member) {
+        for member in FieldList.members(of: headers["connection"]) where HTTPToken.isToken(member) {
             names.insert(member.lowercased())
         }
         return names

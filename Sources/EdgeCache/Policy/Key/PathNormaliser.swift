@@ -1,3 +1,4 @@
+import EdgeCore
 /// Path normalisation for cache keys (RFC 3986 §6.2.2.2 and §5.2.4).
 enum PathNormaliser {
     /// Decodes percent-encoded unreserved characters (`%7E` → `~`) and uppercases the hex digits of every other
@@ -16,14 +17,14 @@ enum PathNormaliser {
                 continue
             }
             guard index + 2 < bytes.count,
-                  let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else { return nil }
+                  let high = PercentEncoding.hexValue(bytes[index + 1]), let low = PercentEncoding.hexValue(bytes[index + 2]) else { return nil }
             let decoded = high << 4 | low
             if URIText.isUnreserved(decoded) {
                 output.append(decoded)
             } else {
                 output.append(UInt8(ascii: "%"))
-                output.append(upperHex(high))
-                output.append(upperHex(low))
+                output.append(PercentEncoding.upperHexDigit(high))
+                output.append(PercentEncoding.upperHexDigit(low))
             }
             index += 3
         }
@@ -60,18 +61,5 @@ enum PathNormaliser {
             }
         }
         return output.joined()
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-
-    private static func upperHex(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
     }
 }

@@ -1,3 +1,4 @@
+import EdgeCore
 import NIOHTTP1
 
 /// Secondary cache keys: which variant of a primary key a request selects.
@@ -9,7 +10,7 @@ public enum Vary {
             if member == "*" { return .any }
             // A member that is not a field name cannot be matched against a request; read as "*" would make
             // a typo uncacheable, ignoring it is what browsers and CDNs do.
-            guard FieldList.isToken(member) else { continue }
+            guard HTTPToken.isToken(member) else { continue }
             names.insert(member.lowercased())
         }
         return names.isEmpty ? .none : .fields(names.sorted())

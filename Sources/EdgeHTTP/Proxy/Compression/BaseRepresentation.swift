@@ -37,13 +37,10 @@ enum BaseRepresentation: Sendable, Equatable {
     /// (`gzip, br`, `zstd`) are passed through untouched.
     static func singleKnownCoding(_ headers: HTTPHeaders) -> ContentCoding? {
         var found: ContentCoding?
-        for line in headers["content-encoding"] {
-            for member in line.split(separator: ",") {
-                let token = member.trimmingSpaces()
-                if token.isEmpty || token.lowercased() == "identity" { continue }
-                guard found == nil, let coding = ContentCoding(token: token), coding != .identity else { return nil }
-                found = coding
-            }
+        for token in FieldList.members(of: headers["content-encoding"]) {
+            if token.lowercased() == "identity" { continue }
+            guard found == nil, let coding = ContentCoding(token: token), coding != .identity else { return nil }
+            found = coding
         }
         return found
     }
