@@ -201,7 +201,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "EdgeHTTPTests", dependencies: [
-            "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeCompression", "EdgeConfig", "EdgeUpstream", "edge",
+            "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeCompression", "EdgeConfig", "EdgeUpstream", "EdgeCluster", "edge",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

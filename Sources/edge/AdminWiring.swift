@@ -75,7 +75,10 @@ struct NodeAdminBackend: AdminBackend {
             var tiers: [String] = []
             if store.memory.contains(storageKey) { tiers.append("memory") }
             if store.disk?.contains(storageKey) == true { tiers.append("disk") }
-            guard let (object, _) = store.lookup(primaryKey: primaryKey, variantKey: variantKey) else { continue }
+            // On the I/O pool (the disk read blocks), without promoting or touching recency: looking at the cache
+            // must not change it.
+            let found = try? await node.ioPool.runIfActive { store.inspect(primaryKey: primaryKey, variantKey: variantKey) }
+            guard let (object, _) = found.flatMap({ $0 }) else { continue }
             let (age, ttl) = engine.ageAndTTL(of: object, now: now)
             let verdict = engine.purgeLedger.verdict(primaryKey: primaryKey, tags: object.tags,
                                                      fetchedAt: object.originFetchedAt)

@@ -74,18 +74,6 @@ enum GossipWiring {
     }
 
     static func json(_ members: [MemberSnapshot], local: NodeID) -> String {
-        let rows: [[String: Any]] = members.map { member in
-            let m = member.metadata
-            return [
-                "name": member.id.name, "state": member.state.description, "incarnation": member.incarnation,
-                "self": member.id == local, "role": m.role.description, "gossip": member.address.description,
-                "http": m.publicHTTPAddress, "region": m.region, "latitude": m.latitude, "longitude": m.longitude,
-                "draining": m.draining, "activeConnections": m.load.activeConnections,
-                "requestsPerSecond": m.load.requestsPerSecond, "cacheFill": m.load.cacheFill,
-                "lastHeard": member.lastHeard,
-            ]
-        }
-        guard let data = try? JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys]) else { return "[]" }
-        return String(decoding: data, as: UTF8.self)
+        MembersDocument.encode(members, local: local)
     }
 }

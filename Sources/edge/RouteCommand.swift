@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import EdgeCluster
 import EdgeConfig
 import EdgeDNS
 import Foundation
@@ -81,16 +82,12 @@ struct RouteCommand: AsyncParsableCommand {
             let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(2))
             guard response.status == .ok else { return nil }
             let body = try await response.body.collect(upTo: 8 << 20)
-            guard let rows = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [[String: Any]] else {
-                return nil
-            }
+            guard let records = MembersDocument.decode(Data(body.readableBytesView)) else { return nil }
             var states: [String: DNSWiring.MemberState] = [:]
-            for row in rows {
-                guard let name = row["name"] as? String else { continue }
-                states[name] = DNSWiring.MemberState(
-                    alive: (row["state"] as? String) == "alive", draining: (row["draining"] as? Bool) ?? false,
-                    activeConnections: (row["activeConnections"] as? Int) ?? 0,
-                    requestsPerSecond: (row["requestsPerSecond"] as? Double) ?? 0)
+            for record in records {
+                states[record.name] = DNSWiring.MemberState(
+                    alive: record.state == "alive", draining: record.draining,
+                    activeConnections: record.activeConnections, requestsPerSecond: record.requestsPerSecond)
             }
             return states
         } catch {

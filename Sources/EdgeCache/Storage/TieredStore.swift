@@ -100,6 +100,16 @@ public final class TieredStore: Sendable {
         return (object, .disk)
     }
 
+    /// What an operator's view of the cache sees: memory without touching recency, then disk without promoting
+    /// the object to memory. Looking must not change what is cached. Blocking (reads the file): call it on the
+    /// I/O pool.
+    public func inspect(primaryKey: String, variantKey: String) -> (CachedObject, TierHit)? {
+        let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
+        if let object = memory.peek(storageKey) { return (object, .memory) }
+        guard let disk = servingDisk, let object = disk.read(storageKey) else { return nil }
+        return (object, .disk)
+    }
+
     /// The Vary field list stored for `primaryKey`, from memory or the disk index. No file I/O.
     public func varyFields(forPrimaryKey primaryKey: String) -> [String]? {
         memory.varyFields(forPrimaryKey: primaryKey) ?? disk?.varyFields(forPrimaryKey: primaryKey)

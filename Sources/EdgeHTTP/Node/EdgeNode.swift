@@ -37,7 +37,8 @@ public final class EdgeNode: Service, Sendable {
     /// When the node started, seconds since the epoch.
     public let startedAt = wallClockSeconds()
     private let client: UpstreamClient
-    private let ioPool: NIOThreadPool
+    /// Disk reads and writes run here, never on an event loop (the proxy's, the purge ledger's, the admin's).
+    public let ioPool: NIOThreadPool
     private let accessLog: AccessLog?
     private let logger: Logger
 

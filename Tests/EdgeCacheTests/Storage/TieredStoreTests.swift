@@ -60,6 +60,24 @@ struct TieredStoreTests {
         #expect(found.bodyBytes == a.bodyBytes)
     }
 
+    /// The admin's cache report looks without changing what is cached: a disk object stays on disk only, and the
+    /// memory tier's recency order is untouched (otherwise looking at an object would save it from eviction).
+    @Test func inspectingNeitherPromotesNorTouchesRecency() throws {
+        let directory = try TemporaryDirectory()
+        let store = try makeStore(directory)
+        let a = object("a"), b = object("b"), c = object("c")
+        store.store(a)
+        store.store(b)
+        store.store(c)  // memory: b, c; a only on disk
+        let (found, tier) = try #require(store.inspect(primaryKey: a.primaryKey, variantKey: ""))
+        #expect(tier == .disk && found.bodyBytes == a.bodyBytes)
+        #expect(store.memory.contains(a.storageKey) == false, "inspect must not promote")
+        #expect(store.inspect(primaryKey: b.primaryKey, variantKey: "")?.1 == .memory)
+        store.store(object("d"))  // evicts the least recently used: b, since inspecting it did not touch it
+        #expect(store.memory.contains(b.storageKey) == false)
+        #expect(store.memory.contains(c.storageKey))
+    }
+
     /// What lets a true miss skip the trip to the I/O pool: the disk index answers without touching a file.
     @Test func theDiskIndexSaysWhatIsWorthReadingFromDisk() throws {
         let directory = try TemporaryDirectory()

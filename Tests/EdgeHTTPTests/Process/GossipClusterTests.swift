@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EdgeCluster
 import Foundation
 import NIOCore
 import NIOPosix
@@ -81,13 +82,9 @@ struct GossipClusterTests {
             let url = "http://127.0.0.1:\(metricsPorts[index])/members?format=json"
             guard let response = try? await client.execute(HTTPClientRequest(url: url), timeout: .seconds(2)),
                   let body = try? await response.body.collect(upTo: 1 << 20),
-                  let rows = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [[String: Any]]
+                  let records = MembersDocument.decode(Data(body.readableBytesView))
             else { return [:] }
-            var states: [String: String] = [:]
-            for row in rows {
-                if let name = row["name"] as? String, let state = row["state"] as? String { states[name] = state }
-            }
-            return states
+            return Dictionary(records.map { ($0.name, $0.state) }, uniquingKeysWith: { first, _ in first })
         }
 
         /// Polls until `condition` holds for every observer, or `seconds` pass; returns the time it took.
