@@ -102,4 +102,21 @@ struct VaryTests {
         let key = Vary.secondaryKey(fields: ["x"], request: headers(("X", "a\r\nb")))
         #expect(key == "x=a b")
     }
+
+    @Test("equivalent Accept-Language values share one variant: case, spaces, q spelling and q order")
+    func acceptLanguageIsNormalised() {
+        func key(_ value: String) -> String {
+            Vary.secondaryKey(fields: ["accept-language"], request: headers(("Accept-Language", value)))
+        }
+        let canonical = key("en-US,fr;q=0.8")
+        #expect(canonical == "accept-language=en-us,fr;q=0.8")
+        #expect(key("fr; q=0.80, EN-us") == canonical)
+        #expect(key("EN-US , FR;Q=0.8") == canonical)
+        #expect(key("en-us;q=1.0, fr;q=0.800") == canonical)
+        // Equal weights keep the client's order: `de, en` and `en, de` are different preferences.
+        #expect(key("de, en") != key("en, de"))
+        #expect(key("da, en-gb;q=0.8, en;q=0.7") == key("en;q=0.7, da, en-GB;q=0.8"))
+        // A malformed q-value keys by the raw (trimmed) list rather than guessing.
+        #expect(key("en;q=2") == "accept-language=en;q=2")
+    }
 }

@@ -44,7 +44,45 @@ public enum Vary {
             let codings = members.map { $0.filter { $0 != " " }.lowercased() }
             return preferredCoding(codings) ?? Array(Set(codings)).sorted().joined(separator: ", ")
         }
+        if name == "accept-language" {
+            return normalisedLanguages(members) ?? members.joined(separator: ", ")
+        }
         return members.joined(separator: ", ")
+    }
+
+    /// Accept-Language in one canonical spelling, so `en-US,fr;q=0.8` and `fr; q=0.80, EN-us` share a variant:
+    /// language ranges are case-insensitive (RFC 4647 §2), whitespace around parameters means nothing, and q-values
+    /// are numbers, so members are lowercased, stripped of spaces, written with the shortest q (`q=1` omitted)
+    /// and ordered by descending q. Members of equal q keep the client's order, which some servers read as a
+    /// preference (RFC 9110 §12.5.4). `nil` for a malformed q-value: the raw list is the key then.
+    static func normalisedLanguages(_ members: [String]) -> String? {
+        var ranked: [(range: String, q: Double)] = []
+        for member in members {
+            let compact = member.filter { $0 != " " }.lowercased()
+            let parts = compact.split(separator: ";", omittingEmptySubsequences: true)
+            guard let range = parts.first, !range.isEmpty else { continue }
+            var q = 1.0
+            for parameter in parts.dropFirst() where parameter.hasPrefix("q=") {
+                guard let value = Double(parameter.dropFirst(2)), (0...1).contains(value) else { return nil }
+                q = value
+            }
+            ranked.append((String(range), q))
+        }
+        // A stable sort: Swift's `sort` is not guaranteed stable, so sort indices and break ties by position.
+        let order = ranked.indices.sorted { ranked[$0].q != ranked[$1].q ? ranked[$0].q > ranked[$1].q : $0 < $1 }
+        return order.map { index in
+            let (range, q) = ranked[index]
+            return q == 1 ? range : range + ";q=" + shortestDecimal(q)
+        }.joined(separator: ",")
+    }
+
+    /// `0.8` for 0.80, `0` for 0.000: at most three decimals, as the q grammar allows (RFC 9110 §12.4.2).
+    private static func shortestDecimal(_ value: Double) -> String {
+        let thousandths = Int((value * 1000).rounded())
+        var text = "0." + String(thousandths).leftPadded(to: 3)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     /// The coding a CDN tier picks for this Accept-Encoding (highest q; ties prefer br, then gzip, then
@@ -96,5 +134,11 @@ public enum Vary {
             }
         }
         return result
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
