@@ -4,7 +4,8 @@ import PackageDescription
 /// One module per concern; imports point one way:
 ///   EdgeCore ← EdgeCache, EdgeConfig, EdgeUpstream, EdgeOrigin, EdgeCompression ← EdgeHTTP ← edge
 ///   EdgeCore ← EdgeConnection ← EdgeHTTP, EdgeAdmin (the connection guard and limiter both listeners share)
-///   EdgeCluster, EdgeDNS, EdgeAdmin (beside EdgeHTTP, never importing it) ← edge
+///   EdgeCluster, EdgeDNS, EdgeAdmin (beside EdgeHTTP, never importing it) ← EdgeRuntime ← edge
+///   EdgeHTTP ← EdgeRuntime (one node assembled from its configuration) ← edge (commands only)
 /// Pure cores (EdgeCore, EdgeCache/Policy, EdgeCache/Eviction) never import NIOPosix.
 let package = Package(
     name: "edge",
@@ -134,8 +135,32 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // The `edge` command: wires the modules together.
+        // One running node assembled from its configuration: the HTTP node, gossip, routing (route endpoint and
+        // DNS), the admin listener, reload and log-reopen signals. The executable only parses commands.
+        .target(name: "EdgeRuntime", dependencies: [
+            "EdgeCore",
+            "EdgeConnection",
+            "EdgeCluster",
+            "EdgeCache",
+            "EdgeConfig",
+            "EdgeUpstream",
+            "EdgeHTTP",
+            "EdgeAdmin",
+            "EdgeDNS",
+            "EdgeCompression",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        // The `edge` command: argument parsing, the commands and the `edge up` supervisor.
         .executableTarget(name: "edge", dependencies: [
+            "EdgeRuntime",
             "EdgeCore",
             "EdgeConnection",
             "EdgeCluster",
@@ -200,8 +225,13 @@ let package = Package(
             "EdgeCompression", "EdgeCore",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .testTarget(name: "EdgeRuntimeTests", dependencies: [
+            "EdgeRuntime", "EdgeConfig", "EdgeDNS", "EdgeHTTP",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "EdgeHTTPTests", dependencies: [
-            "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeCompression", "EdgeConfig", "EdgeUpstream", "EdgeCluster", "edge",
+            "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeCompression", "EdgeConfig", "EdgeUpstream", "EdgeCluster", "EdgeRuntime", "edge",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

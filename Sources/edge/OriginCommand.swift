@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeConfig
 import EdgeOrigin
+import EdgeRuntime
 import Logging
 import ServiceLifecycle
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeConfig
+import EdgeRuntime
 import Foundation
 
 /// `edge reload --config edge.conf --node NAME`: ask a running node to re-read its configuration (SIGHUP).

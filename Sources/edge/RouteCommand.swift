@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import EdgeCluster
 import EdgeConfig
+import EdgeRuntime
 import EdgeDNS
 import Foundation
 import NIOCore

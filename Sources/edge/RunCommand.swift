@@ -1,13 +1,10 @@
 import ArgumentParser
-import EdgeCluster
 import EdgeConnection
 import EdgeConfig
-import EdgeDNS
-import EdgeHTTP
-import Logging
+import EdgeRuntime
 import NIOCore
+import Logging
 import NIOPosix
-import ServiceLifecycle
 
 /// `edge run --config edge.conf --node NAME`: run one node of the cluster until SIGTERM or SIGINT.
 struct RunCommand: AsyncParsableCommand {
@@ -34,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Before anything else: a SIGHUP during start-up must not end the process (its default action).
-        NodeReloader.ignoreSIGHUP()
+        NodeAssembly.ignoreSIGHUP()
         let configuration: EdgeConfiguration
         let nodeConfiguration: NodeConfiguration
         do {
@@ -55,13 +52,6 @@ struct RunCommand: AsyncParsableCommand {
                 "soft_before": "\(limits.before.soft)", "soft": "\(limits.after.soft)", "hard": "\(limits.after.hard)"])
         }
 
-        let settings: EdgeNodeSettings
-        do {
-            settings = try NodeSettingsMapper.settings(for: nodeConfiguration, in: configuration)
-        } catch {
-            printError("\(error)")
-            throw ExitCode.failure
-        }
         if configuration.cluster.serviceNames.isEmpty {
             logger.warning("""
                 [cluster] service_names is empty: this node serves requests for any Host \
@@ -70,68 +60,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         do {
-            let gossip: GossipNode?
+            let assembly: NodeAssembly
             do {
-                gossip = try GossipWiring.makeNode(for: nodeConfiguration, in: configuration, group: group,
-                                                   logger: logger)
+                assembly = try NodeAssembly(configuration: configuration, nodeConfiguration: nodeConfiguration,
+                                            configPath: config, fixedLogLevel: logLevel != nil, group: group,
+                                            logger: logger)
             } catch {
                 printError("\(error)")
                 throw ExitCode.failure
             }
-            var routes: [String: OperatorRoute] = [:]
-            if let gossip { routes["/members"] = GossipWiring.membersRoute(gossip) }
-            let edgeNode = try EdgeNode(settings: settings, group: group, logger: logger, operatorRoutes: routes)
-            let reloader = NodeReloader(path: config, node: node, running: configuration, edgeNode: edgeNode,
-                                        logger: logger, fixedLogLevel: logLevel != nil)
-            let reloadSignal = reloader.handleSIGHUP()
-            let pidFile = PidFile.path(for: nodeConfiguration)
-            if let failure = PidFile.write(to: pidFile) {
-                logger.warning("cannot write the pid file; `edge reload` will not find this node",
-                               metadata: ["path": "\(pidFile)", "error": "\(failure)"])
-            }
-            defer {
-                reloadSignal.cancel()
-                PidFile.remove(at: pidFile)
-            }
-            var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: edgeNode)]
-            // Routing: the HTTP route endpoint on every node, and a DNS responder where dns_listen is set; both
-            // answer from this node's gossip view.
-            let resolver = DNSWiring.resolver(configuration, view: gossip?.healthView)
-            edgeNode.engine.localEndpoints.register(
-                "route", handler: RouteEndpoint.handler(resolver: resolver, configuration: configuration))
-            do {
-                if let admin = try AdminWiring.makeService(
-                    configuration: configuration, nodeConfiguration: nodeConfiguration, node: edgeNode,
-                    view: gossip?.healthView, group: group, logger: logger) {
-                    members.append(.init(service: admin))
-                }
-            } catch {
-                printError("\(error)")
-                throw ExitCode.failure
-            }
-            if let listen = nodeConfiguration.dnsListen {
-                let zone: DNSZoneSettings
-                do {
-                    zone = try DNSWiring.zone(configuration)
-                } catch {
-                    printError("\(error)")
-                    throw ExitCode.failure
-                }
-                let server = DNSServer(host: listen.host, port: listen.port, zone: zone, group: group, logger: logger,
-                                       route: { resolver.answer($0) })
-                members.append(.init(service: DNSService(server: server, logger: logger)))
-            }
-            if let gossip {
-                members.append(.init(service: GossipService(gossip: gossip, node: nodeConfiguration,
-                                                             edgeNode: edgeNode, logger: logger)))
-            }
-            let logReopen = LogReopenSignal.install(node: edgeNode)
-            defer { logReopen.cancel() }
-            let services = ServiceGroup(configuration: .init(
-                services: members,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-            try await services.run()
+            try await assembly.run()
         } catch let exit as ExitCode {
             try? await group.shutdownGracefully()
             throw exit

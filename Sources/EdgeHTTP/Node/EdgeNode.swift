@@ -42,10 +42,14 @@ public final class EdgeNode: Service, Sendable {
     private let accessLog: AccessLog?
     private let logger: Logger
 
-    /// - Parameter operatorRoutes: extra `GET` paths served on the metrics listener (for example the membership
-    ///   table), so modules above this one can expose their state without a listener of their own.
+    /// - Parameters:
+    ///   - operatorRoutes: extra `GET` paths served on the metrics listener (for example the membership table), so
+    ///     modules above this one can expose their state without a listener of their own.
+    ///   - localEndpoints: extra `/.well-known/edge/<name>` endpoints on the public listener (routing answers),
+    ///     registered here with the built-in health endpoint so nothing is attached after construction.
     public init(settings: EdgeNodeSettings, group: any EventLoopGroup, logger: Logger,
-                operatorRoutes: [String: OperatorRoute] = [:]) throws {
+                operatorRoutes: [String: OperatorRoute] = [:],
+                localEndpoints: [String: LocalEndpoints.Handler] = [:]) throws {
         self.settings = settings
         self.logger = logger
         let memory = MemoryTier(capacityBytes: settings.memoryCapacityBytes,
@@ -119,6 +123,7 @@ public final class EdgeNode: Service, Sendable {
         } else {
             metricsEndpoint = nil
         }
+        for (name, handler) in localEndpoints { engine.localEndpoints.register(name, handler: handler) }
     }
 
     /// Binds the listeners and starts health probing; returns the public port.

@@ -8,7 +8,7 @@ import NIOHTTP1
 /// `GET /.well-known/edge/route` on every node's public listener: routing for clients that cannot use the DNS
 /// answer. It answers, for the caller's address (or `?client=ADDRESS`), the edge the cluster would choose and
 /// why, as JSON; with `?redirect=/path` it answers 302 to that path on the chosen edge instead.
-enum RouteEndpoint {
+public enum RouteEndpoint {
     static func handler(resolver: EdgeRouteResolver, configuration: EdgeConfiguration) -> LocalEndpoints.Handler {
         let httpAddresses = Dictionary(configuration.nodes.map { node in
             (node.name, "\(NodeSettingsMapper.reachableHost(node.listen.host)):\(node.listen.port)")
@@ -40,7 +40,7 @@ enum RouteEndpoint {
         }
     }
 
-    static func json(_ resolution: RouteResolution, client: IPAddress, httpAddresses: [String: String]) -> String {
+    public static func json(_ resolution: RouteResolution, client: IPAddress, httpAddresses: [String: String]) -> String {
         func entry(_ ranked: RankedCandidate) -> [String: Any] {
             var fields: [String: Any] = [
                 "name": ranked.candidate.name, "state": ranked.state.rawValue,

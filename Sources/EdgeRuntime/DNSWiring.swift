@@ -9,7 +9,7 @@ import NIOCore
 /// Builds the DNS zone, the geo table and the edge router from `edge.conf`, and the route candidates from the
 /// gossip view: the one place routing inputs are assembled, for the DNS responder, the HTTP route endpoint and
 /// `edge route` alike.
-enum DNSWiring {
+public enum DNSWiring {
     struct WiringError: Error, CustomStringConvertible {
         var description: String
     }
@@ -62,11 +62,18 @@ enum DNSWiring {
     }
 
     /// What routing needs to know of one member, from a live health view or from a node's `/members` JSON.
-    struct MemberState {
-        var alive: Bool
-        var draining: Bool
-        var activeConnections: Int
-        var requestsPerSecond: Double
+    public struct MemberState: Sendable {
+        public var alive: Bool
+        public var draining: Bool
+        public var activeConnections: Int
+        public var requestsPerSecond: Double
+
+        public init(alive: Bool, draining: Bool, activeConnections: Int, requestsPerSecond: Double) {
+            self.alive = alive
+            self.draining = draining
+            self.activeConnections = activeConnections
+            self.requestsPerSecond = requestsPerSecond
+        }
     }
 
     static func memberStates(_ view: ClusterHealthView) -> [String: MemberState] {
@@ -101,7 +108,7 @@ enum DNSWiring {
     }
 
     /// Decisions from a live health view (`edge run`), or from fixed membership states (`edge route`).
-    static func resolver(_ configuration: EdgeConfiguration, view: ClusterHealthView?,
+    public static func resolver(_ configuration: EdgeConfiguration, view: ClusterHealthView?,
                          members: [String: MemberState]? = nil) -> EdgeRouteResolver {
         EdgeRouteResolver(geoTable: geoTable(configuration.dns), router: router(configuration.dns),
                           candidates: { candidates(configuration, members: view.map(memberStates) ?? members) })
