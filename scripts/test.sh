@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Test-only tools, real clients the tests drive: brotli (decodes our br bodies), dig (dnsutils, DNS queries),
-# chromium (renders the admin status page headless).
-scripts/install-system-deps.sh brotli dnsutils chromium
+# chromium (renders the admin status page headless), prometheus (its promtool checks every /metrics scrape).
+scripts/install-system-deps.sh brotli dnsutils chromium prometheus
 swift build --build-tests
 # Serial: the integration suites start real servers whose async work shares Swift's small cooperative thread pool
 # (one thread per core) with the CPU-heavy fuzz and simulation suites; running everything at once on a 2-core

@@ -5,6 +5,7 @@ import EdgeDNS
 import EdgeHTTP
 import Logging
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 
 /// Why a node could not be assembled from its configuration: the message is for the operator, as printed.
@@ -26,12 +27,16 @@ public final class NodeAssembly: Sendable {
     /// - Parameters:
     ///   - configPath: the file `configuration` came from, which SIGHUP re-reads.
     ///   - fixedLogLevel: the log level was set on the command line, so a reload must not change it.
+    ///   - build: the version and commit `edge_build_info` reports.
     public init(configuration: EdgeConfiguration, nodeConfiguration: NodeConfiguration, configPath: String,
-                fixedLogLevel: Bool, group: any EventLoopGroup, logger: Logger) throws(NodeAssemblyError)
+                fixedLogLevel: Bool, build: (version: String, commit: String) = ("dev", "unknown"),
+                group: any EventLoopGroup, logger: Logger) throws(NodeAssemblyError)
     {
         do {
             // Everything that can be refused is checked before anything holding resources is built.
-            let settings = try NodeSettingsMapper.settings(for: nodeConfiguration, in: configuration)
+            var settings = try NodeSettingsMapper.settings(for: nodeConfiguration, in: configuration)
+            settings.buildVersion = build.version
+            settings.buildCommit = build.commit
             let zone = try nodeConfiguration.dnsListen.map { _ in try DNSWiring.zone(configuration) }
             let gossip = try GossipWiring.makeNode(for: nodeConfiguration, in: configuration, group: group,
                                                    logger: logger)
@@ -43,18 +48,25 @@ public final class NodeAssembly: Sendable {
             let localEndpoints: [String: LocalEndpoints.Handler] = [
                 "route": RouteEndpoint.handler(resolver: resolver, configuration: configuration),
             ]
-            let edgeNode = try EdgeNode(settings: settings, group: group, logger: logger,
-                                        operatorRoutes: operatorRoutes, localEndpoints: localEndpoints)
+            let dnsServer = nodeConfiguration.dnsListen.flatMap { listen in
+                zone.map { zone in
+                    DNSServer(host: listen.host, port: listen.port, zone: zone, group: group, logger: logger,
+                              route: { resolver.answer($0) })
+                }
+            }
+            let registry = PrometheusCollectorRegistry()
+            let clusterMetrics = ClusterMetrics(registry: registry)
+            let edgeNode = try EdgeNode(settings: settings, group: group, logger: logger, registry: registry,
+                                        operatorRoutes: operatorRoutes, localEndpoints: localEndpoints,
+                                        scrapeHooks: [clusterMetrics.hook(gossip: gossip?.healthView, dns: dnsServer)])
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: edgeNode)]
             if let admin = try AdminWiring.makeService(
                 configuration: configuration, nodeConfiguration: nodeConfiguration, node: edgeNode,
                 view: gossip?.healthView, group: group, logger: logger) {
                 services.append(.init(service: admin))
             }
-            if let listen = nodeConfiguration.dnsListen, let zone {
-                let server = DNSServer(host: listen.host, port: listen.port, zone: zone, group: group, logger: logger,
-                                       route: { resolver.answer($0) })
-                services.append(.init(service: DNSService(server: server, logger: logger)))
+            if let dnsServer {
+                services.append(.init(service: DNSService(server: dnsServer, logger: logger)))
             }
             if let gossip {
                 services.append(.init(service: GossipService(gossip: gossip, node: nodeConfiguration,

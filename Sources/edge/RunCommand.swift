@@ -63,7 +63,8 @@ struct RunCommand: AsyncParsableCommand {
             let assembly: NodeAssembly
             do {
                 assembly = try NodeAssembly(configuration: configuration, nodeConfiguration: nodeConfiguration,
-                                            configPath: config, fixedLogLevel: logLevel != nil, group: group,
+                                            configPath: config, fixedLogLevel: logLevel != nil,
+                                            build: (BuildInfo.version, BuildInfo.commit), group: group,
                                             logger: logger)
             } catch {
                 printError("\(error)")

@@ -36,6 +36,7 @@ public final class DiskTier: Sendable {
     private let paths: DiskPaths
     private let index: Mutex<DiskIndex>
     private let keyLocks = StripedLocks()
+    private let evictionCount = Atomic<Int>(0)
     private let onEvent: (@Sendable (DiskTierEvent) -> Void)?
 
     /// Creates `directory` if needed and rebuilds the index from the files in it, deleting leftovers of
@@ -104,6 +105,7 @@ public final class DiskTier: Sendable {
                     throw ObjectFileCodecError.malformedMetadata("file holds another key")
                 }
                 evicted = index.withLock { $0.touch(storageKey, actualBytes: bytes.readableBytes) }
+                evictionCount.add(evicted.count, ordering: .relaxed)
                 return object
             } catch {
                 index.withLock { _ = $0.remove(storageKey) }
@@ -164,6 +166,7 @@ public final class DiskTier: Sendable {
                 throw error
             }
             evicted = index.withLock { $0.insert(storageKey, entry) }
+            evictionCount.add(evicted.count, ordering: .relaxed)
         }
         removeEvicted(evicted)
         return true
@@ -238,7 +241,10 @@ public final class DiskTier: Sendable {
     }
 
     public var stats: TierStats {
-        index.withLock { TierStats(objects: $0.entries.count, bytes: $0.lru.totalBytes, capacityBytes: capacityBytes) }
+        index.withLock {
+            TierStats(objects: $0.entries.count, bytes: $0.lru.totalBytes, capacityBytes: capacityBytes,
+                      evictions: evictionCount.load(ordering: .relaxed))
+        }
     }
 
     /// The variant keys on disk for `primaryKey`, sorted.

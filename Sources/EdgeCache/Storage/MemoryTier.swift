@@ -15,6 +15,8 @@ public final class MemoryTier: Sendable {
         var lru: LRUIndex<String>
         var maxObjectBytes: Int
         var objects: [String: CachedObject] = [:]
+        /// LRU evictions since start, for metrics.
+        var evictions = 0
         var variants = VariantIndex()
 
         /// Drops `storageKey` from the maps (not the LRU, which the caller has already updated).
@@ -104,6 +106,7 @@ public final class MemoryTier: Sendable {
             return [object]
         }
         let evictedKeys = state.lru.admit(key, size: object.byteCost)
+        state.evictions += evictedKeys.count
         if let previous = state.objects.updateValue(object, forKey: key) {
             state.variants.remove(primaryKey: previous.primaryKey, variantKey: previous.variantKey)
         }
@@ -139,7 +142,8 @@ public final class MemoryTier: Sendable {
 
     public var stats: TierStats {
         state.withLock {
-            TierStats(objects: $0.objects.count, bytes: $0.lru.totalBytes, capacityBytes: $0.lru.capacityBytes)
+            TierStats(objects: $0.objects.count, bytes: $0.lru.totalBytes, capacityBytes: $0.lru.capacityBytes,
+                      evictions: $0.evictions)
         }
     }
 

@@ -3,11 +3,14 @@ public struct TierStats: Sendable, Equatable, CustomStringConvertible {
     public var objects: Int
     public var bytes: Int
     public var capacityBytes: Int
+    /// Objects the tier's LRU dropped to make room since start (not purges or replacements).
+    public var evictions: Int
 
-    public init(objects: Int, bytes: Int, capacityBytes: Int) {
+    public init(objects: Int, bytes: Int, capacityBytes: Int, evictions: Int = 0) {
         self.objects = objects
         self.bytes = bytes
         self.capacityBytes = capacityBytes
+        self.evictions = evictions
     }
 
     public var description: String { "\(objects) objects, \(bytes)/\(capacityBytes) bytes" }

@@ -39,6 +39,7 @@ public final class TieredStore: Sendable {
     /// memory covers, and a restart would forget that purge, so the disk tier is neither read nor written
     /// (removals still go through) until the ledger is durable again. See `suspendDisk()`.
     private let diskSuspended = Atomic<Bool>(false)
+    private let promotionCount = Atomic<Int>(0)
     /// Orders disk writes against removals of the same URL: a removal (invalidation, purge) that happens while
     /// an object's write-through is pending must win, or the file would bring the object back from disk.
     private let keyLocks = StripedLocks()
@@ -93,6 +94,7 @@ public final class TieredStore: Sendable {
         if let object = memory.get(storageKey) { return (object, .memory) }
         guard let disk = servingDisk, let object = disk.read(storageKey) else { return nil }
         if memory.accepts(object) {
+            promotionCount.add(1, ordering: .relaxed)
             // If-absent: a newer object stored while the file was being read must win over this older copy.
             let (_, evicted) = memory.insertIfAbsent(object)
             demote(evicted)
@@ -269,4 +271,7 @@ public final class TieredStore: Sendable {
     public var stats: (memory: TierStats, disk: TierStats?) {
         (memory.stats, disk?.stats)
     }
+
+    /// Disk hits copied up into memory since start.
+    public var promotions: Int { promotionCount.load(ordering: .relaxed) }
 }

@@ -11,6 +11,7 @@ public final class ClusterHealthView: @unchecked Sendable {
     private var localID: NodeID
     private var localHealthScore = 0
     private var drops: [PacketDropReason: Int] = [:]
+    private var traffic = GossipTraffic()
     private var subscribers: [UInt64: AsyncStream<MembershipEvent>.Continuation] = [:]
     private var nextSubscriber: UInt64 = 0
 
@@ -42,6 +43,9 @@ public final class ClusterHealthView: @unchecked Sendable {
     /// Inbound datagrams dropped, by reason, since start.
     public func droppedPackets() -> [PacketDropReason: Int] { withLock { drops } }
 
+    /// Datagrams sent and accepted, suspicions and refutations seen, since start.
+    public func gossipTraffic() -> GossipTraffic { withLock { traffic } }
+
     /// Changes from now on. Subscribe, then read `members()`, so nothing falls between the two. The stream keeps
     /// the newest 1,024 events if the reader falls behind.
     public func events() -> AsyncStream<MembershipEvent> {
@@ -61,6 +65,10 @@ public final class ClusterHealthView: @unchecked Sendable {
 
     public func publish(_ event: MembershipEvent) {
         let listeners = withLock {
+            if case .stateChanged(let member, let previous) = event {
+                if member.state == .suspect { traffic.suspicions += 1 }
+                if previous == .suspect && member.state == .alive { traffic.refutations += 1 }
+            }
             if case .removed(let member) = event {
                 table[member.id] = nil
             } else {
@@ -69,6 +77,16 @@ public final class ClusterHealthView: @unchecked Sendable {
             return Array(subscribers.values)
         }
         for listener in listeners { listener.yield(event) }
+    }
+
+    /// Counts datagrams the shell sent.
+    public func recordSent(_ count: Int) {
+        withLock { traffic.packetsSent += count }
+    }
+
+    /// Counts a datagram that passed decoding, authentication and the replay guard.
+    public func recordReceived() {
+        withLock { traffic.packetsReceived += 1 }
     }
 
     /// Refreshes this node's own row (incarnation and metadata change without events) and its health score.
@@ -110,4 +128,16 @@ public final class ClusterHealthView: @unchecked Sendable {
         defer { lock.unlock() }
         return body()
     }
+}
+
+/// Gossip counters since start, for metrics.
+public struct GossipTraffic: Equatable, Sendable {
+    public var packetsSent = 0
+    public var packetsReceived = 0
+    /// Members that turned suspect, as this node heard it.
+    public var suspicions = 0
+    /// Suspect members that came back alive: they refuted the suspicion with a higher incarnation.
+    public var refutations = 0
+
+    public init() {}
 }

@@ -188,6 +188,7 @@ public actor GossipNode {
             return
         }
         let source = NodeAddress(host: host, port: sourcePort)
+        healthView.recordReceived()
         await perform(core?.receive(packet.message, from: source, now: now) ?? [])
     }
 
@@ -223,6 +224,7 @@ public actor GossipNode {
         guard let outbound, !envelopes.isEmpty else { return }
         do {
             try await outbound.write(contentsOf: envelopes)
+            healthView.recordSent(envelopes.count)
         } catch {
             logger.debug("gossip send failed", metadata: ["error": "\(error)"])
         }

@@ -40,6 +40,9 @@ public final class EdgeNode: Service, Sendable {
     /// Disk reads and writes run here, never on an event loop (the proxy's, the purge ledger's, the admin's).
     public let ioPool: NIOThreadPool
     private let accessLog: AccessLog?
+    private let processMetrics: ProcessMetrics
+    /// Run before every scrape, after the node's own refresh: gauges other modules own (gossip, DNS).
+    private let scrapeHooks: [@Sendable () -> Void]
     private let logger: Logger
 
     /// - Parameters:
@@ -47,14 +50,18 @@ public final class EdgeNode: Service, Sendable {
     ///     modules above this one can expose their state without a listener of their own.
     ///   - localEndpoints: extra `/.well-known/edge/<name>` endpoints on the public listener (routing answers),
     ///     registered here with the built-in health endpoint so nothing is attached after construction.
+    ///   - registry: the node's own Prometheus registry (one per node, so nodes sharing a process in tests do not
+    ///     mix their numbers); modules above this one register their families in it too.
     public init(settings: EdgeNodeSettings, group: any EventLoopGroup, logger: Logger,
+                registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
                 operatorRoutes: [String: OperatorRoute] = [:],
-                localEndpoints: [String: LocalEndpoints.Handler] = [:]) throws {
+                localEndpoints: [String: LocalEndpoints.Handler] = [:],
+                scrapeHooks: [@Sendable () -> Void] = []) throws {
         self.settings = settings
         self.logger = logger
         let memory = MemoryTier(capacityBytes: settings.memoryCapacityBytes,
                                 maxObjectBytes: settings.memoryMaxObjectBytes)
-        registry = PrometheusCollectorRegistry()
+        self.registry = registry
         let diskFaults = DiskFaultMonitor(registry: registry, logger: logger, now: wallClockSeconds)
         self.diskFaults = diskFaults
         var disk: DiskTier?
@@ -68,7 +75,11 @@ public final class EdgeNode: Service, Sendable {
             }
         }
         store = TieredStore(memory: memory, disk: disk, onDiskWriteError: { diskFaults.record($0) })
-        let metrics = EdgeMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let metrics = EdgeMetrics(factory: CatalogMetricsFactory(registry: registry))
+        let processMetrics = ProcessMetrics(factory: CatalogMetricsFactory(registry: registry),
+                                            version: settings.buildVersion, commit: settings.buildCommit)
+        self.processMetrics = processMetrics
+        self.scrapeHooks = scrapeHooks
         ioPool = NIOThreadPool(numberOfThreads: 2)
         ioPool.start()
         client = UpstreamClient(eventLoopGroup: group, timeouts: settings.upstreamTimeouts,
@@ -116,10 +127,10 @@ public final class EdgeNode: Service, Sendable {
         server = EdgeServer(settings: settings.server, engine: engine, observer: observer, group: group,
                             logger: logger)
         if let host = settings.metricsHost, let port = settings.metricsPort {
-            let store = self.store
+            let refresh = Self.scrapeRefresh(store: store, engine: engine, health: health, settings: settings,
+                                             process: processMetrics, hooks: scrapeHooks)
             metricsEndpoint = MetricsEndpoint(host: host, port: port, registry: registry, group: group,
-                                              logger: logger, routes: operatorRoutes,
-                                              beforeScrape: { metrics.updateStorageGauges(store.stats) })
+                                              logger: logger, routes: operatorRoutes, beforeScrape: refresh)
         } else {
             metricsEndpoint = nil
         }
@@ -174,14 +185,20 @@ public final class EdgeNode: Service, Sendable {
     /// is only reported durable once the ledger is. Disk work runs on the I/O pool.
     public func applyPurge(_ command: PurgeCommand) async -> PurgeOutcome {
         let keeper = ledgerKeeper
+        let started = ContinuousClock.now
         let recorded = keeper.record(command)
         let store = self.store
         do {
-            return try await ioPool.runIfActive {
+            let outcome = try await ioPool.runIfActive {
                 let failure = keeper.persist()
                 let effect = recorded ? store.apply(command) : PurgeEffect()
                 return PurgeOutcome(applied: recorded, effect: effect, failure: failure)
             }
+            let elapsed = ContinuousClock.now - started
+            engine.metrics.purgeApplied(seconds: Double(elapsed.components.seconds)
+                                            + Double(elapsed.components.attoseconds) / 1e18,
+                                        rules: engine.purgeLedger.snapshot.rules.count)
+            return outcome
         } catch {
             return PurgeOutcome(applied: recorded, effect: PurgeEffect(),
                                 failure: "the node is shutting down: \(error)")
@@ -210,9 +227,30 @@ public final class EdgeNode: Service, Sendable {
         }
     }
 
+    /// What a scrape refreshes first: storage gauges and eviction counts, purge rules, upstream health, process
+    /// figures, then the hooks of other modules.
+    static func scrapeRefresh(store: TieredStore, engine: ProxyEngine, health: HealthBoard,
+                              settings: EdgeNodeSettings, process: ProcessMetrics,
+                              hooks: [@Sendable () -> Void]) -> @Sendable () -> Void {
+        let upstreams = settings.shields + settings.origins
+        return {
+            let metrics = engine.metrics
+            metrics.updateStorageGauges(store.stats, promotions: store.promotions)
+            metrics.updatePurgeRules(engine.purgeLedger.snapshot.rules.count)
+            let now = wallClockSeconds()
+            for upstream in upstreams {
+                metrics.upstreamUp(upstream.name, tier: upstream.tier == .shield ? "shield" : "origin",
+                                   up: health.isAvailable(upstream, now: now))
+            }
+            process.refresh()
+            for hook in hooks { hook() }
+        }
+    }
+
     /// The Prometheus text `/metrics` serves (for the admin API).
     public func metricsText() -> String {
-        engine.metrics.updateStorageGauges(store.stats)
+        Self.scrapeRefresh(store: store, engine: engine, health: health, settings: settings,
+                           process: processMetrics, hooks: scrapeHooks)()
         return String(decoding: registry.emitToBuffer(), as: UTF8.self)
     }
 

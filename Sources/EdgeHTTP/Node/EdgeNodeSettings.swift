@@ -34,6 +34,9 @@ public struct EdgeNodeSettings: Sendable {
     /// Where `/metrics` is served; `nil` for nowhere.
     public var metricsHost: String?
     public var metricsPort: Int?
+    /// What `edge_build_info` reports.
+    public var buildVersion = "dev"
+    public var buildCommit = "unknown"
 
     public init(name: String, server: ServerSettings, proxy: ProxySettings, memoryCapacityBytes: Int = 256 << 20,
                 memoryMaxObjectBytes: Int = 16 << 20, diskPath: String? = nil, diskCapacityBytes: Int = 1 << 30,

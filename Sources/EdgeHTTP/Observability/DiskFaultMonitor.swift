@@ -24,7 +24,7 @@ public final class DiskFaultMonitor: Sendable {
         var counters: [DiskFaultKind: Prometheus.Counter] = [:]
         for kind in DiskFaultKind.allCases {
             counters[kind] = registry.makeCounter(name: Self.metricName, labels: [("kind", kind.rawValue)],
-                                                  help: Self.metricHelp)
+                                                  help: MetricCatalog.helpText(for: Self.metricName))
         }
         self.counters = counters
         self.logger = logger

@@ -19,15 +19,23 @@ public final class RequestObserver: Sendable {
     }
 
     func responded(request: ProxyRequest, response: ProxyResponse, bytes: Int) {
+        // Health probes from other tiers and load balancers arrive every few seconds from every node: counted
+        // apart, never as client traffic (requests, hit ratio, bytes served) and never logged.
+        if request.head.uri.hasPrefix(Self.healthPath) {
+            metrics.probeAnswered()
+            return
+        }
+        let time = now()
         metrics.responded(phase: response.phase, tier: response.tier, bodyBytes: bytes)
+        metrics.responded(status: Int(response.status.code), method: request.head.method.rawValue,
+                          phase: response.phase, protocolName: Self.protocolName(request.head.version),
+                          seconds: time - request.receivedAt, requestBodyBytes: request.body?.length ?? 0)
         load.requestServed()
         let phase = response.phase
         load.responded(cacheable: phase != .bypass && phase != .error,
                        hit: phase == .hit || phase == .stale || phase == .staleUpdating || phase == .revalidated,
                        bytes: bytes)
-        // Health probes from other tiers arrive every few seconds from every node: counted, not logged.
-        guard let accessLog, !request.head.uri.hasPrefix("/.well-known/edge/health") else { return }
-        let time = now()
+        guard let accessLog else { return }
         accessLog.record(AccessLog.Entry(
             client: request.clientAddress, method: request.head.method.rawValue, target: request.head.uri,
             version: "HTTP/\(request.head.version.major).\(request.head.version.minor)",
@@ -38,11 +46,20 @@ public final class RequestObserver: Sendable {
             upstreamSeconds: response.upstreamSeconds, totalSeconds: max(0, time - request.receivedAt), time: time))
     }
 
+    static let healthPath = LocalEndpoints.prefix + "health"
+
+    /// `http/1.1`, `http/1.0`, `h2`: the protocol label of the responses family.
+    static func protocolName(_ version: HTTPVersion) -> String {
+        version.major == 2 ? "h2" : "http/\(version.major).\(version.minor)"
+    }
+
     func rejected(head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, client: String) {
         logger.info("request rejected", metadata: [
             "client": "\(client)", "status": "\(status.code)", "reason": "\(reason)",
         ])
         metrics.responded(phase: .error, tier: nil, bodyBytes: 0)
+        metrics.responded(status: Int(status.code), method: head.method.rawValue, phase: .error,
+                          protocolName: Self.protocolName(head.version), seconds: 0, requestBodyBytes: 0)
     }
 
     func connectionError(_ error: any Error) {

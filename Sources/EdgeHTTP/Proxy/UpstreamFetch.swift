@@ -255,6 +255,7 @@ extension ProxyEngine {
         entry.ttl = Int(stale.remainingTTL(policy: settings.policy, now: now))
         entry.detail = "stale-if-error: \(reason)"
         metrics.staleServed()
+        metrics.staleIfErrorServed()
         let age = Freshness.currentAge(responseHeaders: stale.headers, requestTime: stale.requestTime,
                                        responseTime: stale.responseTime, now: now)
         return deliverStored(stale, to: request, age: age, entry: entry, phase: .stale, tier: nil)
@@ -296,7 +297,9 @@ extension ProxyEngine {
                 metrics.upstreamError(kind: "skipped_down", upstream: upstream.name)
                 continue
             }
+            if attempted { metrics.failedOver() }
             attempted = true
+            metrics.upstreamRequest(upstream: upstream.name, tier: upstream.tier == .shield ? "shield" : "origin")
             do {
                 let attempt = ForwardingHeaders.addressed(request, to: upstream,
                                                           hostOverride: settings.upstreamHostOverride)

@@ -80,13 +80,18 @@ public final class EdgeServer: Service, Sendable {
                 guard limiter.admit(channel) else {
                     return channel.eventLoop.makeFailedFuture(ConnectionLimiter.Refused())
                 }
+                metrics.connectionOpened()
+                channel.closeFuture.whenComplete { _ in metrics.connectionClosed() }
                 let connection = ConnectionLimits(liveSettings.current)
                 return channel.eventLoop.makeCompletedFuture {
                     let guardState = ConnectionGuard(now: now(), limits: connection.guardLimits)
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(ConnectionGuardHandler(
                         guardState: guardState, now: now,
-                        onClose: { reason in logger.debug("closing connection", metadata: ["reason": "\(reason)"]) }))
+                        onClose: { reason in
+                            metrics.connectionClosedByNode(reason: reason)
+                            logger.debug("closing connection", metadata: ["reason": "\(reason)"])
+                        }))
                     // Outbound header validation is off: response fields come from upstream responses NIO's parser
                     // already accepted, or from this node, which never puts CR/LF in a value (Cache-Status
                     // details are sf-strings); validating them again on every hit costs ~8% of the hit path.
