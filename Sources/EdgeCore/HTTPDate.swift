@@ -18,6 +18,15 @@ public enum HTTPDate {
             + "\(pad2(Int(secondOfDay / 3600))):\(pad2(Int(secondOfDay % 3600 / 60))):\(pad2(Int(secondOfDay % 60))) GMT"
     }
 
+    /// Formats seconds since the epoch as ISO 8601 in UTC, e.g. `1994-11-06T08:49:37Z` (log timestamps).
+    public static func iso8601(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civilFromDays(days)
+        return "\(year)-\(pad2(month))-\(pad2(day))T"
+            + "\(pad2(Int(secondOfDay / 3600))):\(pad2(Int(secondOfDay % 3600 / 60))):\(pad2(Int(secondOfDay % 60)))Z"
+    }
+
     public static func format(_ date: Date) -> String { format(Int64(date.timeIntervalSince1970.rounded(.down))) }
 
     /// Parses an HTTP-date in exactly one of the three forms of RFC 9110 §5.6.7, as its grammar spells them:

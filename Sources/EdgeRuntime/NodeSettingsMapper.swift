@@ -82,6 +82,7 @@ enum NodeSettingsMapper {
             metricsHost: node.metricsListen?.host, metricsPort: node.metricsListen?.port)
         settings.shields = shields
         settings.diskMaxObjects = cache.diskMaxObjects
+        settings.accessLogFormat = node.logging.accessFormat
         settings.failoverPolicy = failover
         settings.originHealthPath = upstream.healthCheckPath
         settings.purgeLimits = PurgeLedger.Limits(horizon: configuration.admin.purgeHorizon.seconds,

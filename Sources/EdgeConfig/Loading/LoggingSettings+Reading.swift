@@ -1,5 +1,7 @@
+import EdgeCore
+
 extension LoggingSettings {
-    static let keys = ["level", "access_log"]
+    static let keys = ["level", "access_log", "access_format"]
 
     static let levelExpected = LoggingSettings.Level.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
     static let accessLogExpected = "true, false, \"stdout\", \"stderr\" or a file path"
@@ -11,6 +13,13 @@ extension LoggingSettings {
                 throw reader.invalid("level", expected: "one of \(Self.levelExpected)", got: text)
             }
             level = value
+        }
+        if let text = try reader.string("access_format", expected: "\"combined\", \"json\" or a $variable template") {
+            do throws(AccessLogFormat.ParseError) {
+                accessFormat = try AccessLogFormat.parse(text)
+            } catch {
+                throw reader.invalid("access_format", expected: "\"combined\", \"json\" or a template of known $variables (\(error))", got: text)
+            }
         }
         if let raw = reader.value("access_log") {
             if let flag = raw.bool {

@@ -1,3 +1,5 @@
+import EdgeCore
+
 /// Log verbosity and where access log lines go.
 public struct LoggingSettings: Sendable, Equatable {
     /// Same names as swift-log's `Logger.Level`, so `Logger.Level(rawValue: level.rawValue)` converts.
@@ -15,6 +17,8 @@ public struct LoggingSettings: Sendable, Equatable {
 
     public var level: Level = .info
     public var accessLog: AccessLog = .stdout
+    /// `logging.access_format`: combined (default), json, or a `$variable` template.
+    public var accessFormat: AccessLogFormat = .combined
 
     public init() {}
 }

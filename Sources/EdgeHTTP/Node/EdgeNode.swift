@@ -121,9 +121,13 @@ public final class EdgeNode: Service, Sendable {
         engine = ProxyEngine(settings: settings.proxy, store: store, chooser: chooser, health: health,
                              client: client, ioPool: ioPool, metrics: metrics, logger: logger,
                              purgeLedger: sharedLedger)
-        accessLog = try settings.accessLog.map { try AccessLog(destination: $0) }
+        accessLog = try settings.accessLog.map { try AccessLog(destination: $0, format: settings.accessLogFormat) }
+        let (cdnID, tier) = (settings.proxy.cdnID, settings.proxy.tier)
         let observer = RequestObserver(metrics: metrics, load: load, accessLog: accessLog, logger: logger,
-                                       now: wallClockSeconds)
+                                       now: wallClockSeconds, requestID: { headers in
+            RequestID.resolve(headers, trusted: ClientAddressHeaders.comesFromClusterTier(headers, cdnID: cdnID,
+                                                                                          tier: tier))
+        })
         server = EdgeServer(settings: settings.server, engine: engine, observer: observer, group: group,
                             logger: logger)
         if let host = settings.metricsHost, let port = settings.metricsPort {

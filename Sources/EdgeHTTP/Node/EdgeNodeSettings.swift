@@ -1,4 +1,5 @@
 import EdgeCache
+import EdgeCore
 import EdgeUpstream
 
 /// Everything needed to run one node, as plain values: the executable fills it from `edge.conf`, tests fill it
@@ -34,6 +35,8 @@ public struct EdgeNodeSettings: Sendable {
     /// Where `/metrics` is served; `nil` for nowhere.
     public var metricsHost: String?
     public var metricsPort: Int?
+    /// How access log lines look (`logging.access_format`).
+    public var accessLogFormat: AccessLogFormat = .combined
     /// What `edge_build_info` reports.
     public var buildVersion = "dev"
     public var buildCommit = "unknown"

@@ -24,6 +24,14 @@ public final class AccessLog: Sendable {
         public var upstreamSeconds: Double?
         public var totalSeconds: Double
         public var time: Double
+        /// The Host the request named (or the absolute-form authority).
+        public var host: String? = nil
+        /// `http/1.1`, `http/1.0`, `h2`.
+        public var protocolName: String = "http/1.1"
+        public var requestID: String = "-"
+        /// The upstream last asked and its status, when the request went upstream.
+        public var upstream: String? = nil
+        public var upstreamStatus: Int? = nil
     }
 
     private let pending = Mutex<[UInt8]>([])
@@ -33,12 +41,15 @@ public final class AccessLog: Sendable {
     private let path: String?
     private let flushInterval: Duration
     private let stopped = Atomic<Bool>(false)
+    private let format: AccessLogFormat
 
     /// Writes to `path`, or to standard output for "stdout" / "-".
     ///
     /// A file is opened with O_APPEND: every write lands at the current end of the file, so after logrotate's
     /// `copytruncate` the next line starts at offset 0 instead of at the old offset behind a run of NUL bytes.
-    public init(destination: String, flushInterval: Duration = .milliseconds(200)) throws {
+    public init(destination: String, format: AccessLogFormat = .combined,
+                flushInterval: Duration = .milliseconds(200)) throws {
+        self.format = format
         if destination == "stdout" || destination == "-" {
             path = nil
             output = Mutex(STDOUT_FILENO)
@@ -53,7 +64,7 @@ public final class AccessLog: Sendable {
     }
 
     public func record(_ entry: Entry) {
-        let line = Self.format(entry)
+        let line = Self.render(entry, as: format)
         pending.withLock { $0.append(contentsOf: line.utf8) }
     }
 
@@ -116,12 +127,96 @@ public final class AccessLog: Sendable {
         }
     }
 
-    static func format(_ entry: Entry) -> String {
+    static func render(_ entry: Entry, as format: AccessLogFormat) -> String {
+        switch format {
+        case .combined:
+            return combined(entry)
+        case .json:
+            return json(entry)
+        case .template(let pieces):
+            var line = ""
+            for piece in pieces {
+                switch piece {
+                case .literal(let text): line += text
+                case .variable(let variable): line += sanitize(value(of: variable, in: entry) ?? "-")
+                }
+            }
+            return line + "\n"
+        }
+    }
+
+    /// nginx's combined format, then the cache fields as key=value pairs.
+    static func combined(_ entry: Entry) -> String {
         let upstream = entry.upstreamSeconds.map { String(format: "%.3f", $0) } ?? "-"
         return "\(entry.client) - - [\(logTime(entry.time))] \"\(sanitize(entry.method)) \(sanitize(entry.target)) "
             + "\(entry.version)\" \(entry.status) \(entry.bytes) \"\(sanitize(entry.referer ?? "-"))\" "
             + "\"\(sanitize(entry.userAgent ?? "-"))\" cache=\(entry.cacheStatus) tier=\(entry.tier ?? "-") "
-            + "upstream_time=\(upstream) time=\(String(format: "%.3f", entry.totalSeconds))\n"
+            + "upstream_time=\(upstream) time=\(String(format: "%.3f", entry.totalSeconds))"
+            + " host=\(sanitize(entry.host ?? "-")) upstream=\(sanitize(entry.upstream ?? "-"))"
+            + " upstream_status=\(entry.upstreamStatus.map(String.init) ?? "-") request_id=\(sanitize(entry.requestID))\n"
+    }
+
+    /// One JSON object per line; every variable by its template name, numbers as numbers, absent values null.
+    static func json(_ entry: Entry) -> String {
+        var fields: [String] = []
+        for variable in AccessLogFormat.Variable.allCases {
+            let key = "\"\(variable.rawValue)\":"
+            guard let value = value(of: variable, in: entry) else {
+                fields.append(key + "null")
+                continue
+            }
+            switch variable {
+            case .status, .bytesSent, .upstreamStatus, .upstreamTime, .requestTime:
+                fields.append(key + value)
+            default:
+                fields.append(key + jsonString(value))
+            }
+        }
+        return "{" + fields.joined(separator: ",") + "}\n"
+    }
+
+    /// A variable's text, `nil` when the request has none (no upstream, no referer).
+    static func value(of variable: AccessLogFormat.Variable, in entry: Entry) -> String? {
+        switch variable {
+        case .remoteAddr: return entry.client
+        case .timeLocal: return logTime(entry.time)
+        case .timeISO8601: return HTTPDate.iso8601(Int64(entry.time))
+        case .request: return "\(entry.method) \(entry.target) \(entry.version)"
+        case .method: return entry.method
+        case .uri: return entry.target
+        case .protocol: return entry.protocolName
+        case .status: return String(entry.status)
+        case .bytesSent: return String(entry.bytes)
+        case .httpReferer: return entry.referer
+        case .httpUserAgent: return entry.userAgent
+        case .host: return entry.host
+        case .cache: return entry.cacheStatus
+        case .tier: return entry.tier
+        case .upstreamAddr: return entry.upstream
+        case .upstreamStatus: return entry.upstreamStatus.map(String.init)
+        case .upstreamTime: return entry.upstreamSeconds.map { String(format: "%.3f", $0) }
+        case .requestTime: return String(format: "%.3f", entry.totalSeconds)
+        case .requestID: return entry.requestID
+        }
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259 §7).
+    static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
     }
 
     /// Client-controlled text must not break the one-line-per-request format.

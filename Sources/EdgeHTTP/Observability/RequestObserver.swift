@@ -8,10 +8,14 @@ public final class RequestObserver: Sendable {
     let accessLog: AccessLog?
     let logger: Logger
     let now: @Sendable () -> Double
+    /// The id a request that never went upstream is logged under (`RequestID`: a trusted tier's, or new).
+    let requestID: @Sendable (HTTPHeaders) -> String
 
     public init(metrics: EdgeMetrics, load: LoadCounters = LoadCounters(), accessLog: AccessLog?, logger: Logger,
-                now: @escaping @Sendable () -> Double) {
+                now: @escaping @Sendable () -> Double,
+                requestID: @escaping @Sendable (HTTPHeaders) -> String = { _ in RequestID.generate() }) {
         self.metrics = metrics
+        self.requestID = requestID
         self.load = load
         self.accessLog = accessLog
         self.logger = logger
@@ -43,7 +47,10 @@ public final class RequestObserver: Sendable {
             referer: request.head.headers.first(name: "referer"),
             userAgent: request.head.headers.first(name: "user-agent"),
             cacheStatus: response.phase.rawValue, tier: response.tier.map { "\($0)" },
-            upstreamSeconds: response.upstreamSeconds, totalSeconds: max(0, time - request.receivedAt), time: time))
+            upstreamSeconds: response.upstreamSeconds, totalSeconds: max(0, time - request.receivedAt), time: time,
+            host: request.head.headers.first(name: "host"), protocolName: Self.protocolName(request.head.version),
+            requestID: request.trace?.requestID ?? requestID(request.head.headers),
+            upstream: request.trace?.upstream, upstreamStatus: request.trace?.status))
     }
 
     static let healthPath = LocalEndpoints.prefix + "health"

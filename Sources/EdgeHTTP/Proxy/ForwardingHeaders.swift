@@ -40,8 +40,15 @@ enum ForwardingHeaders {
     /// representation the cache can store.
     static func upstreamRequestHeaders(from client: HTTPHeaders, key: CacheKey, clientAddress: String,
                                        trustedHop: Bool, keptOverrides: [String], viaName: String,
-                                       cdnLoopEntry: String, forCacheFill: Bool) -> HTTPHeaders {
+                                       cdnLoopEntry: String, forCacheFill: Bool,
+                                       requestID: String? = nil) -> HTTPHeaders {
         var headers = client
+        // The id this node logs the request under (a client's own id was not trusted: `RequestID`).
+        if let requestID {
+            headers.replaceOrAdd(name: "x-request-id", value: requestID)
+        } else {
+            headers.remove(name: "x-request-id")
+        }
         removeHopByHop(&headers)
         for name in overrideHeaders where headers.contains(name: name) && !keptOverrides.contains(name) {
             headers.remove(name: name)

@@ -13,7 +13,7 @@ extension ProxyEngine {
     func passThrough(_ request: ProxyRequest, key: CacheKey) async -> ProxyResponse {
         let headers = upstreamHeaders(for: request, key: key, forCacheFill: false)
         let upstreamRequest = UpstreamRequest(method: request.head.method, target: key.originForm,
-                                              headers: headers, body: request.body)
+                                              headers: headers, body: request.body, trace: request.trace)
         var entry = CacheStatusEntry(cacheName: settings.cacheName)
         entry.fwd = .request
         let response: UpstreamResponse

@@ -148,7 +148,14 @@ public final class ProxyEngine: Sendable {
         return ForwardingHeaders.upstreamRequestHeaders(
             from: request.head.headers, key: key, clientAddress: request.clientAddress, trustedHop: trusted,
             keptOverrides: settings.keptOverrideHeaders, viaName: settings.cacheName,
-            cdnLoopEntry: settings.cdnLoopEntry, forCacheFill: forCacheFill)
+            cdnLoopEntry: settings.cdnLoopEntry, forCacheFill: forCacheFill, requestID: request.trace?.requestID)
+    }
+
+    /// The request id for `request` (`RequestID`): the one a trusted tier sent, or a new one.
+    func requestID(for request: ProxyRequest) -> String {
+        let trusted = ClientAddressHeaders.comesFromClusterTier(request.head.headers, cdnID: settings.cdnID,
+                                                               tier: settings.tier)
+        return RequestID.resolve(request.head.headers, trusted: trusted)
     }
 
     /// The variant this request selects, from the Vary fields last stored for the URL.

@@ -15,6 +15,9 @@ public struct ProxyRequest: Sendable {
     /// Where the client connection runs its tasks (its event loop), so work done for this request in other tasks,
     /// such as reading the upstream body into the cache, can stay on the same thread. `nil`: the global pool.
     public var executor: (any TaskExecutor)?
+    /// The request id and upstream answer, for requests that may go upstream (set by the request handler
+    /// before the async path; `nil` on the event-loop fast path, which never leaves the node).
+    public var trace: UpstreamTrace?
 
     public init(head: HTTPRequestHead, body: RequestBody? = nil, clientAddress: String, receivedAt: Double,
                 executor: (any TaskExecutor)? = nil) {

@@ -107,7 +107,8 @@ extension ProxyEngine {
         }
         // HEAD is fetched as GET so the object can be stored, as nginx's proxy_cache_convert_head does.
         // The key's normalised target, never the client's spelling of it: the origin answers what is keyed.
-        let upstreamRequest = UpstreamRequest(method: .GET, target: key.originForm, headers: headers)
+        let upstreamRequest = UpstreamRequest(method: .GET, target: key.originForm, headers: headers,
+                                              trace: request.trace)
 
         let requestTime = now()
         if let stale, allUpstreamsDown(for: key, now: requestTime),
@@ -305,6 +306,7 @@ extension ProxyEngine {
                                                           hostOverride: settings.upstreamHostOverride)
                 var response = try await client.send(attempt, to: upstream, logger: logger, timeLimit: remaining)
                 metrics.upstreamResponse(seconds: response.firstByteSeconds, upstream: upstream.name)
+                request.trace?.record(upstream: upstream.name, status: response.status)
                 if response.status >= 500, UpstreamFailureMark.isPresent(in: response.headers) {
                     // The upstream answered promptly about its own upstreams: it works, and asking others
                     // behind it would meet the same failure.
@@ -328,6 +330,7 @@ extension ProxyEngine {
                 return response
             } catch {
                 if let outcome = error.healthOutcome { health.record(outcome, for: upstream, now: now()) }
+                request.trace?.record(upstream: upstream.name, status: nil)
                 metrics.upstreamError(kind: error.kind.rawValue, upstream: upstream.name)
                 logger.warning("upstream request failed", metadata: [
                     "upstream": "\(upstream.name)", "target": "\(request.target)", "error": "\(error)",

@@ -239,6 +239,9 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
         let keepAlive = request.head.isKeepAlive
         var request = request
         request.executor = executor
+        // The async path may go upstream: the request gets its id (forwarded as X-Request-Id, logged) and a
+        // trace the fetch fills in. The event-loop fast path never needs either.
+        request.trace = UpstreamTrace(requestID: engine.requestID(for: request))
         Task(executorPreference: executor) { [request] in
             let response = await engine.respond(to: request)
             @Sendable func onLoop(_ work: @escaping @Sendable (HTTPRequestHandler, ChannelHandlerContext) -> Void) {

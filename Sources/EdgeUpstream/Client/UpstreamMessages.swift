@@ -1,5 +1,26 @@
 import NIOCore
 import NIOHTTP1
+import Synchronization
+
+/// What one client request learnt about its trip upstream, for the access log: its request id (sent upstream as
+/// `X-Request-Id`) and which upstream answered with which status. A reference, so the fetch can fill it in while
+/// the request handler keeps it for the log line.
+public final class UpstreamTrace: Sendable {
+    public let requestID: String
+    private let answer = Mutex<(upstream: String?, status: Int?)>((nil, nil))
+
+    public init(requestID: String) {
+        self.requestID = requestID
+    }
+
+    /// The upstream last asked and its status (`nil` when it failed before answering).
+    public func record(upstream: String, status: Int?) {
+        answer.withLock { $0 = (upstream, status) }
+    }
+
+    public var upstream: String? { answer.withLock { $0.upstream } }
+    public var status: Int? { answer.withLock { $0.status } }
+}
 
 /// A request to send to an upstream: the proxy has already set Host, Via, X-Forwarded-For and removed
 /// hop-by-hop fields.
@@ -9,12 +30,16 @@ public struct UpstreamRequest: Sendable {
     public var target: String
     public var headers: HTTPHeaders
     public var body: RequestBody?
+    /// Where the proxy records which upstream answered, for the client request's log line.
+    public var trace: UpstreamTrace?
 
-    public init(method: HTTPMethod, target: String, headers: HTTPHeaders, body: RequestBody? = nil) {
+    public init(method: HTTPMethod, target: String, headers: HTTPHeaders, body: RequestBody? = nil,
+                trace: UpstreamTrace? = nil) {
         self.method = method
         self.target = target
         self.headers = headers
         self.body = body
+        self.trace = trace
     }
 
     public var isIdempotent: Bool {
