@@ -15,6 +15,9 @@ public struct ProxyRequest: Sendable {
     /// Where the client connection runs its tasks (its event loop), so work done for this request in other tasks,
     /// such as reading the upstream body into the cache, can stay on the same thread. `nil`: the global pool.
     public var executor: (any TaskExecutor)?
+    /// Relays an interim 1xx response (103 Early Hints, 102) from upstream to this client before the final one
+    /// (RFC 9110 §15.2); set by the server for HTTP/1.1 clients only. `nil`: interim responses are dropped.
+    public var interim: (@Sendable (HTTPResponseHead) -> Void)?
 
     public init(head: HTTPRequestHead, body: RequestBody? = nil, clientAddress: String, receivedAt: Double,
                 executor: (any TaskExecutor)? = nil) {
