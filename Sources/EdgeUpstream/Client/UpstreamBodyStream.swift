@@ -6,7 +6,9 @@ import Synchronization
 /// Confined to the connection's event loop: every method runs there, so nothing is locked. The connection
 /// appends what it decodes; the consumer takes buffers out. Reads from the socket are issued only while less
 /// than `highWatermark` is buffered (the channel's autoRead is off), so a slow consumer slows the upstream read
-/// and at most one socket read beyond the high watermark is ever held here.
+/// and at most one socket read beyond the high watermark is ever held here. (When the upstream closes the
+/// connection, NIO drains what the kernel still holds to find the end of the stream: at most one socket
+/// receive buffer more, once.)
 final class UpstreamBodyStream: @unchecked Sendable {
     /// Above this many buffered bytes the connection stops reading from the socket.
     static let highWatermark = 256 << 10
@@ -45,8 +47,29 @@ final class UpstreamBodyStream: @unchecked Sendable {
         }
         chunks.append(buffer)
         bufferedBytes += buffer.readableBytes
-        peakBufferedBytes = max(peakBufferedBytes, bufferedBytes)
+        if bufferedBytes > peakBufferedBytes {
+            peakBufferedBytes = bufferedBytes
+            #if DEBUG
+            Self.recordPeak(bufferedBytes)
+            #endif
+        }
     }
+
+    #if DEBUG
+    /// The most any body stream of this process has buffered, for the back-pressure test (debug builds only:
+    /// release builds keep the hot path free of shared atomics).
+    static let peakBufferedBytesObserved = Atomic<Int>(0)
+
+    private static func recordPeak(_ bytes: Int) {
+        var current = peakBufferedBytesObserved.load(ordering: .relaxed)
+        while bytes > current {
+            let (exchanged, original) = peakBufferedBytesObserved.compareExchange(
+                expected: current, desired: bytes, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
+    #endif
 
     func finish() {
         source = nil

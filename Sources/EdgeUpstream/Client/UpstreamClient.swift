@@ -178,7 +178,7 @@ public final class UpstreamClient: UpstreamTransport {
             return try await Self.value(of: started, upstream: upstream)
         }
 
-        private func onLoop<T>(_ work: @escaping () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        private func onLoop<T: Sendable>(_ work: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
             pool.eventLoop.inEventLoop ? work() : pool.eventLoop.flatSubmit(work)
         }
 
@@ -186,7 +186,7 @@ public final class UpstreamClient: UpstreamTransport {
             if pool.eventLoop.inEventLoop { work() } else { pool.eventLoop.execute(work) }
         }
 
-        private static func value<T>(of future: EventLoopFuture<T>, upstream: String)
+        private static func value<T: Sendable>(of future: EventLoopFuture<T>, upstream: String)
             async throws(UpstreamExchangeFailure) -> T
         {
             do {

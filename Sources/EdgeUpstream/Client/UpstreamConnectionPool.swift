@@ -25,7 +25,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {
     }
 
     /// A request waiting for a connection.
-    private final class Waiter {
+    private final class Waiter: @unchecked Sendable {  // confined to the pool's loop
         let promise: EventLoopPromise<HTTP1UpstreamConnection>
         let upstream: String
         var timer: Scheduled<Void>?
@@ -37,7 +37,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {
         }
     }
 
-    private final class Host {
+    private final class Host: @unchecked Sendable {  // confined to the pool's loop
         /// Most recently used last: taken from the end, so the warmest connection serves first and the oldest
         /// ones age out.
         var idle: [HTTP1UpstreamConnection] = []
