@@ -77,6 +77,40 @@ struct UpstreamClientTests {
         #expect(server.acceptedConnections == 1)
     }
 
+    @Test func anIdlePooledConnectionClosesAfterItsKeepAlive() async throws {
+        let server = try LoopbackServer(script: Self.keepAlive("hello"))
+        defer { server.stop() }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let client = UpstreamClient(eventLoopGroup: group, timeouts: .init(), maxConnectionsPerHost: 8,
+                                    maxWaitersPerLoop: nil, keepAlive: .milliseconds(200))
+        #expect(try await text(send(client, server).body) == "hello")
+        let parked = try await client.connectionCounts(on: group.next(), host: "127.0.0.1", port: server.port)
+        #expect(parked.open == 1 && parked.idle == 1)
+        try await Task.sleep(for: .milliseconds(700))
+        let swept = try await client.connectionCounts(on: group.next(), host: "127.0.0.1", port: server.port)
+        #expect(swept.open == 0 && swept.idle == 0)
+        #expect(try await text(send(client, server).body) == "hello")
+        #expect(server.acceptedConnections == 2)
+        try await client.shutdown()
+        try await group.shutdownGracefully()
+    }
+
+    @Test func aServerClosingAnIdleConnectionTakesItOutOfThePool() async throws {
+        let server = try LoopbackServer { peer in
+            guard peer.readRequest() != nil else { return }
+            peer.respond("once")  // then the thread ends and the socket closes
+        }
+        defer { server.stop() }
+        try await withClient { (client, group) async throws in
+            #expect(try await text(send(client, server).body) == "once")
+            try await Task.sleep(for: .milliseconds(300))
+            let counts = try await client.connectionCounts(on: group.next(), host: "127.0.0.1", port: server.port)
+            #expect(counts.open == 0 && counts.idle == 0)
+            #expect(try await text(send(client, server).body) == "once")
+        }
+        #expect(server.acceptedConnections == 2)
+    }
+
     @Test func noReuseAfterConnectionCloseOrHTTP10() async throws {
         let closing = try LoopbackServer { peer in
             while peer.readRequest() != nil { peer.respond("bye", headers: "Connection: close\r\n") }
