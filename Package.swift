@@ -178,7 +178,8 @@ let package = Package(
             "EdgeUpstream",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "EdgeClusterTests", dependencies: ["EdgeCluster"]),
         .testTarget(name: "EdgeAdminTests", dependencies: [

@@ -136,10 +136,13 @@ public final class UpstreamClient: UpstreamTransport {
             var buffer: ByteBuffer?
             if case .buffer(let bytes) = body { buffer = bytes }
             let started = onLoop { [self, buffer] in
-                pool.acquire(key, upstream: upstream, deadline: deadline, fresh: fresh).flatMap { connection in
+                @Sendable func start(_ connection: HTTP1UpstreamConnection) -> EventLoopFuture<UpstreamResponseStart> {
                     connection.start(head: head, body: buffer, bodyFollows: false, upstream: upstream,
                                      firstByteDeadline: deadline, interim: interim)
                 }
+                // The common case, an idle pooled connection, without an intermediate future.
+                if !fresh, let idle = pool.takeIdle(key) { return start(idle) }
+                return pool.acquire(key, upstream: upstream, deadline: deadline, fresh: fresh).flatMap(start)
             }
             return try await Self.value(of: started, upstream: upstream)
         }

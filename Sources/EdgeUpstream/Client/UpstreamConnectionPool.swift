@@ -87,10 +87,8 @@ final class UpstreamConnectionPool: @unchecked Sendable {
                 // The oldest idle connection makes room: its close frees a slot for this request, which waits.
                 host.idle.removeFirst().close()
             }
-        } else {
-            while let connection = host.idle.popLast() {
-                if connection.isUsable { return eventLoop.makeSucceededFuture(connection) }
-            }
+        } else if let connection = takeIdle(key) {
+            return eventLoop.makeSucceededFuture(connection)
         }
         if host.open < settings.maxConnections {
             return connect(key, host: host, upstream: upstream)
@@ -109,6 +107,16 @@ final class UpstreamConnectionPool: @unchecked Sendable {
         }
         host.waiters.append(waiter)
         return waiter.promise.futureResult
+    }
+
+    /// The most recently parked usable connection to `key`, if any.
+    func takeIdle(_ key: UpstreamPoolKey) -> HTTP1UpstreamConnection? {
+        eventLoop.assertInEventLoop()
+        guard !isShutDown, let host = hosts[key] else { return nil }
+        while let connection = host.idle.popLast() {
+            if connection.isUsable { return connection }
+        }
+        return nil
     }
 
     private func connect(_ key: UpstreamPoolKey, host: Host, upstream: String)
