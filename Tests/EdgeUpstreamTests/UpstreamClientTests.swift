@@ -184,6 +184,27 @@ struct UpstreamClientTests {
         }
     }
 
+    @Test func cancellingTheCallerEndsTheExchangeAndClosesTheConnection() async throws {
+        let closed = Mutex(false)
+        let server = try LoopbackServer { peer in
+            _ = peer.readRequest()
+            if peer.readRequest() == nil { closed.withLock { $0 = true } }
+        }
+        defer { server.stop() }
+        try await withClient(.init(connect: 1, firstByte: 5, idle: 5)) { (client, group) async throws in
+            let started = ContinuousClock.now
+            let task = Task { await errorKind { _ = try await send(client, server) } }
+            try await Task.sleep(for: .milliseconds(200))
+            task.cancel()
+            #expect(await task.value == .cancelled)
+            #expect(ContinuousClock.now - started < .seconds(2))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(closed.withLock { $0 }, "the upstream saw the connection close")
+            let counts = try await client.connectionCounts(on: group.next(), host: "127.0.0.1", port: server.port)
+            #expect(counts.open == 0)
+        }
+    }
+
     @Test func idleTimeoutMidBody() async throws {
         let server = try LoopbackServer { peer in
             _ = peer.readRequest()

@@ -143,6 +143,14 @@ final class HTTP1UpstreamConnection: ChannelInboundHandler, @unchecked Sendable 
         fail(error, stale: false)
     }
 
+    /// The caller's task was cancelled: an exchange still waiting for its head ends, and the connection closes.
+    /// Once the head arrived the body is the caller's, and dropping it is what ends the exchange.
+    func cancel(_ failure: UpstreamExchangeFailure) {
+        eventLoop.assertInEventLoop()
+        guard case .awaitingHead = state else { return }
+        fail(failure.error, stale: false)
+    }
+
     private var isClosed: Bool {
         if case .closed = state { return true }
         return false

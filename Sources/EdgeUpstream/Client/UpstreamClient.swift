@@ -99,7 +99,7 @@ public final class UpstreamClient: UpstreamTransport {
         let head = UpstreamExchangeRules.requestHead(for: request)
         let key = UpstreamPoolKey(host: upstream.host, port: upstream.port)
         let exchange = Exchange(pool: pool, key: key, head: head, body: request.body, upstream: upstream.name,
-                                deadline: deadline, interim: interim)
+                                deadline: deadline, interim: interim, cancellation: UpstreamExchangeCancellation())
         var start: UpstreamResponseStart
         do throws(UpstreamExchangeFailure) {
             start = try await exchange.run(fresh: false)
@@ -128,6 +128,8 @@ public final class UpstreamClient: UpstreamTransport {
         let upstream: String
         let deadline: NIODeadline
         let interim: (@Sendable (HTTPResponseHead) -> Void)?
+        /// Lets the caller's task, when cancelled, end the exchange while it waits for the response head.
+        let cancellation: UpstreamExchangeCancellation
 
         func run(fresh: Bool) async throws(UpstreamExchangeFailure) -> UpstreamResponseStart {
             if case .file(let file) = body, file.length > 0 {
@@ -137,14 +139,44 @@ public final class UpstreamClient: UpstreamTransport {
             if case .buffer(let bytes) = body { buffer = bytes }
             let started = onLoop { [self, buffer] in
                 @Sendable func start(_ connection: HTTP1UpstreamConnection) -> EventLoopFuture<UpstreamResponseStart> {
-                    connection.start(head: head, body: buffer, bodyFollows: false, upstream: upstream,
-                                     firstByteDeadline: deadline, interim: interim)
+                    guard cancellation.attach(connection, pool: pool) else {
+                        return pool.eventLoop.makeFailedFuture(cancelled)
+                    }
+                    return connection.start(head: head, body: buffer, bodyFollows: false, upstream: upstream,
+                                            firstByteDeadline: deadline, interim: interim)
                 }
                 // The common case, an idle pooled connection, without an intermediate future.
                 if !fresh, let idle = pool.takeIdle(key) { return start(idle) }
                 return pool.acquire(key, upstream: upstream, deadline: deadline, fresh: fresh).flatMap(start)
             }
-            return try await Self.value(of: started, upstream: upstream)
+            return try await awaitHead(started)
+        }
+
+        private var cancelled: UpstreamExchangeFailure {
+            UpstreamExchangeFailure(error: UpstreamError(kind: .cancelled, upstream: upstream, message: "cancelled"),
+                                    staleConnection: false)
+        }
+
+        /// The response head; a cancellation of the calling task meanwhile ends the exchange with `.cancelled`
+        /// and closes its connection (the upstream may still answer on it).
+        private func awaitHead(_ started: EventLoopFuture<UpstreamResponseStart>)
+            async throws(UpstreamExchangeFailure) -> UpstreamResponseStart
+        {
+            let cancellation = self.cancellation
+            let loop = pool.eventLoop
+            let failure = cancelled
+            do {
+                return try await withTaskCancellationHandler {
+                    try await started.get()
+                } onCancel: {
+                    loop.execute { cancellation.cancel(failure) }
+                }
+            } catch let failure as UpstreamExchangeFailure {
+                throw failure
+            } catch {
+                throw UpstreamExchangeFailure(error: classify(error, upstream: upstream, phase: .head),
+                                              staleConnection: false)
+            }
         }
 
         /// A spooled request body, chunk by chunk: each chunk is read from the file once the previous one was
@@ -156,9 +188,12 @@ public final class UpstreamClient: UpstreamTransport {
                 pool.acquire(key, upstream: upstream, deadline: deadline, fresh: fresh)
             }, upstream: upstream)
             let loop = pool.eventLoop
-            let started = onLoop { [self] in
-                connection.start(head: head, body: nil, bodyFollows: true, upstream: upstream,
-                                 firstByteDeadline: deadline, interim: interim)
+            let started = onLoop { [self] () -> EventLoopFuture<UpstreamResponseStart> in
+                guard cancellation.attach(connection, pool: pool) else {
+                    return pool.eventLoop.makeFailedFuture(cancelled)
+                }
+                return connection.start(head: head, body: nil, bodyFollows: true, upstream: upstream,
+                                        firstByteDeadline: deadline, interim: interim)
             }
             var chunks = file.chunks().makeAsyncIterator()
             while true {
@@ -178,7 +213,7 @@ public final class UpstreamClient: UpstreamTransport {
                 // A failed write ends the exchange with the connection's own error, awaited below.
                 do { try await onLoop { connection.writeBodyChunk(chunk) }.get() } catch { break }
             }
-            return try await Self.value(of: started, upstream: upstream)
+            return try await awaitHead(started)
         }
 
         private func onLoop<T: Sendable>(_ work: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
@@ -248,5 +283,28 @@ public final class UpstreamClient: UpstreamTransport {
         // Refused, reset, unreachable, or no address: no exchange could start.
         return UpstreamError(kind: phase == .head ? .connect : .protocolError, upstream: upstream,
                              message: "\(error)")
+    }
+}
+
+/// What a cancelled task needs to end its exchange: the connection carrying it, once there is one. Confined to
+/// the pool's loop.
+final class UpstreamExchangeCancellation: @unchecked Sendable {
+    private var isCancelled = false
+    private var connection: HTTP1UpstreamConnection?
+
+    /// Records the exchange's connection; `false` (and the connection goes back to the pool unused) when the
+    /// task was cancelled while the request waited for it.
+    func attach(_ connection: HTTP1UpstreamConnection, pool: UpstreamConnectionPool) -> Bool {
+        guard !isCancelled else {
+            pool.release(connection)
+            return false
+        }
+        self.connection = connection
+        return true
+    }
+
+    func cancel(_ failure: UpstreamExchangeFailure) {
+        isCancelled = true
+        connection?.cancel(failure)
     }
 }
