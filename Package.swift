@@ -68,10 +68,9 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
-        // Talking to the next tier: upstream choice, health view, pooled HTTP client.
+        // Talking to the next tier: upstream choice, health view, its own HTTP/1.1 client pooled per event loop.
         .target(name: "EdgeUpstream", dependencies: [
             "EdgeCore",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -204,7 +203,8 @@ let package = Package(
             "EdgeUpstream",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "EdgeClusterTests", dependencies: ["EdgeCluster"]),
         .testTarget(name: "EdgeAdminTests", dependencies: [

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 @testable import EdgeUpstream
 import NIOCore
 import NIOHTTP1
@@ -13,33 +12,27 @@ struct UpstreamErrorClassificationTests {
     }
 
     @Test func theUpstreamsOwnFailuresAreUpstreamErrors() {
-        #expect(kind(HTTPClientError.connectTimeout) == .connectTimeout)
-        #expect(kind(HTTPClientError.deadlineExceeded) == .firstByteTimeout)
-        #expect(kind(HTTPClientError.readTimeout, .body) == .idleTimeout)
-        #expect(kind(HTTPClientError.remoteConnectionClosed) == .protocolError)
+        #expect(kind(ChannelError.connectTimeout(.seconds(1))) == .connectTimeout)
         #expect(kind(HTTPParserError.invalidStatus) == .protocolError)
         #expect(kind(IOError(errnoCode: 111, reason: "connect")) == .connect)
-        for error in [HTTPClientError.connectTimeout, .deadlineExceeded, .remoteConnectionClosed] {
+        #expect(kind(IOError(errnoCode: 104, reason: "read"), .body) == .protocolError)
+        for error: any Error in [ChannelError.connectTimeout(.seconds(1)), HTTPParserError.invalidStatus,
+                                 IOError(errnoCode: 111, reason: "connect")] {
             #expect(UpstreamClient.classify(error, upstream: "u", phase: .head).source == .upstream)
         }
     }
 
     @Test func whatTheRequestCausedIsTheClientsError() {
-        #expect(kind(HTTPClientError.invalidURL) == .invalidRequest)
-        #expect(kind(HTTPClientError.emptyHost) == .invalidRequest)
-        #expect(kind(HTTPClientError.invalidHeaderFieldNames(["bad name"])) == .invalidRequest)
-        #expect(kind(HTTPClientError.invalidHeaderFieldValues(["bad\nvalue"])) == .invalidRequest)
-        #expect(kind(HTTPClientError.bodyLengthMismatch) == .requestBody)
         #expect(kind(CancellationError()) == .cancelled)
-        #expect(kind(HTTPClientError.cancelled) == .cancelled)
-        for error in [HTTPClientError.invalidURL, .bodyLengthMismatch, .cancelled] {
-            #expect(UpstreamClient.classify(error, upstream: "u", phase: .head).source == .downstream)
-        }
+        #expect(UpstreamClient.classify(CancellationError(), upstream: "u", phase: .head).source == .downstream)
+        let passedThrough = UpstreamError(kind: .requestBody, upstream: "u", message: "")
+        #expect(kind(passedThrough) == .requestBody)
+        #expect(kind(UpstreamExchangeFailure(error: UpstreamError(kind: .invalidRequest, upstream: "u", message: ""),
+                                             staleConnection: false)) == .invalidRequest)
     }
 
     @Test func localLimitsAreInternal() {
-        #expect(kind(HTTPClientError.getConnectionFromPoolTimeout) == .localLimit)
-        #expect(kind(HTTPClientError.alreadyShutdown) == .localLimit)
+        #expect(UpstreamError(kind: .localLimit, upstream: "u", message: "").source == .internal)
     }
 
     @Test func onlyUpstreamErrorsFeedHealthOrAreRetried() {

@@ -18,7 +18,7 @@ extension ProxyEngine {
         entry.fwd = .request
         let response: UpstreamResponse
         do {
-            response = try await sendWithFallback(upstreamRequest, cacheKey: key.primary)
+            response = try await sendWithFallback(upstreamRequest, cacheKey: key.primary, interim: request.interim)
         } catch {
             return upstreamFailureResponse(error, entry: entry, target: key.primary)
         }

@@ -18,6 +18,9 @@ public struct ProxyRequest: Sendable {
     /// The request id and upstream answer, for requests that may go upstream (set by the request handler
     /// before the async path; `nil` on the event-loop fast path, which never leaves the node).
     public var trace: UpstreamTrace?
+    /// Relays an interim 1xx response (103 Early Hints, 102) from upstream to this client before the final one
+    /// (RFC 9110 §15.2); set by the server for HTTP/1.1 clients only. `nil`: interim responses are dropped.
+    public var interim: (@Sendable (HTTPResponseHead) -> Void)?
 
     public init(head: HTTPRequestHead, body: RequestBody? = nil, clientAddress: String, receivedAt: Double,
                 executor: (any TaskExecutor)? = nil) {

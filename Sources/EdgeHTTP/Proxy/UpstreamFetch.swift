@@ -119,7 +119,8 @@ extension ProxyEngine {
 
         let upstreamResponse: UpstreamResponse
         do {
-            upstreamResponse = try await sendWithFallback(upstreamRequest, cacheKey: key.primary)
+            upstreamResponse = try await sendWithFallback(upstreamRequest, cacheKey: key.primary,
+                                                          interim: request.interim)
         } catch {
             lock?.fetch.publish(.failed(error.detail))
             if let stale, settings.policy.canServeStaleOnError(stale.freshness(settings.policy), now: now()) {
@@ -275,7 +276,8 @@ extension ProxyEngine {
     /// the answer as its own upstreams' failure (`UpstreamFailureMark`): then the shield worked, and the
     /// answer is relayed. An origin's 5xx is the origin's answer and is returned, leaving stale-if-error to the
     /// caller; it is marked so the tier below relays it in turn.
-    func sendWithFallback(_ request: UpstreamRequest, cacheKey: String) async throws(UpstreamError)
+    func sendWithFallback(_ request: UpstreamRequest, cacheKey: String,
+                          interim: (@Sendable (HTTPResponseHead) -> Void)? = nil) async throws(UpstreamError)
         -> UpstreamResponse
     {
         let started = now()
@@ -304,7 +306,8 @@ extension ProxyEngine {
             do {
                 let attempt = ForwardingHeaders.addressed(request, to: upstream,
                                                           hostOverride: settings.upstreamHostOverride)
-                var response = try await client.send(attempt, to: upstream, logger: logger, timeLimit: remaining)
+                var response = try await client.send(attempt, to: upstream, logger: logger, timeLimit: remaining,
+                                                     interim: interim)
                 metrics.upstreamResponse(seconds: response.firstByteSeconds, upstream: upstream.name)
                 request.trace?.record(upstream: upstream.name, status: response.status)
                 if response.status >= 500, UpstreamFailureMark.isPresent(in: response.headers) {

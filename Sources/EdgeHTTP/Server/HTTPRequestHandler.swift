@@ -242,6 +242,22 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
         // The async path may go upstream: the request gets its id (forwarded as X-Request-Id, logged) and a
         // trace the fetch fills in. The event-loop fast path never needs either.
         request.trace = UpstreamTrace(requestID: engine.requestID(for: request))
+        // Interim 1xx responses from upstream are relayed until the final head is written, and never to an
+        // HTTP/1.0 client, which cannot parse them (RFC 9110 §15.2).
+        let interimOpen = NIOLoopBoundBox(true, eventLoop: context.eventLoop)
+        if request.head.version.major > 1 || (request.head.version.major == 1 && request.head.version.minor >= 1) {
+            let version = request.head.version
+            request.interim = { head in
+                let relayed = HTTPResponseHead(version: version, status: head.status,
+                                               headers: ForwardingHeaders.endToEndResponseHeaders(from: head.headers))
+                let write = { @Sendable in
+                    guard interimOpen.value else { return }
+                    let (handler, context) = loopBound.value
+                    context.writeAndFlush(handler.wrapOutboundOut(.head(relayed)), promise: nil)
+                }
+                if channel.eventLoop.inEventLoop { write() } else { channel.eventLoop.execute(write) }
+            }
+        }
         Task(executorPreference: executor) { [request] in
             let response = await engine.respond(to: request)
             @Sendable func onLoop(_ work: @escaping @Sendable (HTTPRequestHandler, ChannelHandlerContext) -> Void) {
@@ -256,16 +272,21 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
             switch response.body {
             case .empty, .buffer:
                 // Complete already (an error, a revalidated or disk hit): written in one turn, like a memory hit.
-                onLoop { handler, context in handler.writeImmediately(response, for: request, context: context) }
+                onLoop { handler, context in
+                    interimOpen.value = false
+                    handler.writeImmediately(response, for: request, context: context)
+                }
                 return
             case .shared(let reader): body = reader
             case .upstream(let upstream): body = upstream
             case .coded(let coded): body = coded
             }
             // The head goes out with the first body chunk's flush.
-            channel.write(HTTPServerResponsePart.head(ResponseHeadBuilder.head(response, request: request,
-                                                                               keepAlive: keepAlive)),
-                          promise: nil)
+            let head = ResponseHeadBuilder.head(response, request: request, keepAlive: keepAlive)
+            onLoop { handler, context in
+                interimOpen.value = false
+                context.write(handler.wrapOutboundOut(.head(head)), promise: nil)
+            }
             var bytes = 0
             var succeeded = true
             do {

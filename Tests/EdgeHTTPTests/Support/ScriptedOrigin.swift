@@ -13,6 +13,8 @@ final class ScriptedOrigin: @unchecked Sendable {
         var status = 200
         var headers: [(String, String)] = []
         var body = ""
+        /// Interim responses written before this one (e.g. `(103, [("Link", "</a.css>; rel=preload")])`).
+        var interim: [(status: Int, headers: [(String, String)])] = []
     }
 
     let port: Int
@@ -89,7 +91,13 @@ final class ScriptedOrigin: @unchecked Sendable {
         let request = Request(method: String(requestLine[0]), target: String(requestLine[1]))
         lock.withLock { received.append(request) }
         let response = respond(request)
-        var text = "HTTP/1.1 \(response.status) Scripted\r\nConnection: close\r\n"
+        var text = ""
+        for (status, headers) in response.interim {
+            text += "HTTP/1.1 \(status) Interim\r\n"
+            for (name, value) in headers { text += "\(name): \(value)\r\n" }
+            text += "\r\n"
+        }
+        text += "HTTP/1.1 \(response.status) Scripted\r\nConnection: close\r\n"
             + "Content-Length: \(response.body.utf8.count)\r\n"
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         text += "\r\n" + (request.method == "HEAD" ? "" : response.body)
