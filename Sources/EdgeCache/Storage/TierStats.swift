@@ -14,4 +14,10 @@ public struct TierStats: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(objects) objects, \(bytes)/\(capacityBytes) bytes" }
+
+    /// Equal occupancy: the eviction count is history, not state (a restarted tier holds the same objects with
+    /// a count of zero).
+    public static func == (lhs: TierStats, rhs: TierStats) -> Bool {
+        lhs.objects == rhs.objects && lhs.bytes == rhs.bytes && lhs.capacityBytes == rhs.capacityBytes
+    }
 }
