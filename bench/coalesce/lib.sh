@@ -115,7 +115,7 @@ measure_coalesce() {
 
 # Column $3 of the rows for system $2 in CSV $1, one a line.
 coalesce_column() {
-    awk -F, -v system="$2" -v column="$3" 'NR > 1 && $2 == system { print $column }' "$1"
+    awk -F, -v wanted="$2" -v column="$3" 'NR > 1 && $2 == wanted { print $column }' "$1"
 }
 
 # Median of column $3 for system $2 in CSV $1, ignoring "nan".
@@ -126,8 +126,8 @@ coalesce_median() {
 # What went wrong for system $2 over all rounds in CSV $1: "ok", or the bad responses and the rounds whose origin
 # count was not 1.
 coalesce_problems() {
-    awk -F, -v system="$2" '
-        NR > 1 && $2 == system {
+    awk -F, -v wanted="$2" '
+        NR > 1 && $2 == wanted {
             if ($4 != $5) bad += ($6 == "nan" ? $4 : $6)
             if ($11 != 1) { off++; counts = counts (counts == "" ? "" : " ") $11 }
         }
