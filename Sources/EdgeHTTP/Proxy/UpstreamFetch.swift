@@ -65,7 +65,6 @@ extension ProxyEngine {
                                          body: request.isHead ? .empty : .shared(body.makeReader()),
                                          phase: .miss, upstreamSeconds: head.upstreamSeconds)
             codeStreamedResponse(&response, request: request)
-            applyTransforms(&response, request: request)
             return response
         case .notShareable:
             return nil
@@ -189,7 +188,6 @@ extension ProxyEngine {
                                          upstreamSeconds: upstreamResponse.firstByteSeconds)
             // Coded as it streams; the coded output is stored as the base's variant at the end.
             codeStreamedResponse(&response, request: request, fill: FillContext(primaryKey: key.primary, head: head))
-            applyTransforms(&response, request: request)
             return response
 
         case .doNotStore(let reason):
@@ -206,7 +204,6 @@ extension ProxyEngine {
                                          body: request.isHead ? .empty : .upstream(upstreamResponse.body),
                                          phase: .uncacheable, upstreamSeconds: upstreamResponse.firstByteSeconds)
             codeStreamedResponse(&response, request: request)
-            applyTransforms(&response, request: request)
             return response
         }
     }
@@ -300,7 +297,8 @@ extension ProxyEngine {
             do {
                 let attempt = ForwardingHeaders.addressed(request, to: upstream,
                                                           hostOverride: settings.upstreamHostOverride)
-                var response = try await client.send(attempt, to: upstream, logger: logger, timeLimit: remaining)
+                var response = try await client.send(attempt, to: upstream, logger: logger, timeLimit: remaining,
+                                                    interim: nil)
                 metrics.upstreamResponse(seconds: response.firstByteSeconds, upstream: upstream.name)
                 if response.status >= 500, UpstreamFailureMark.isPresent(in: response.headers) {
                     // The upstream answered promptly about its own upstreams: it works, and asking others

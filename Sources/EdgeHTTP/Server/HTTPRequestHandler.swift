@@ -178,10 +178,11 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
         let body: RequestBody? = current.spool.map { .file($0) } ?? current.memory.map { .buffer($0) }
         let request = ProxyRequest(head: current.head, body: body, clientAddress: clientAddress(context),
                                    receivedAt: current.receivedAt)
-        if let response = engine.respondImmediately(to: request) {
+        switch engine.begin(request) {
+        case .response(let response):
             writeImmediately(response, for: request, context: context)
-        } else {
-            respondAsync(to: request, context: context)
+        case .pending(let flow):
+            respondAsync(to: flow, context: context)
         }
     }
 
@@ -232,15 +233,16 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
                   written: promise.futureResult)
     }
 
-    private func respondAsync(to request: ProxyRequest, context: ChannelHandlerContext) {
+    private func respondAsync(to pending: ProxyFlow, context: ChannelHandlerContext) {
         let channel = context.channel
         let engine = self.engine
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let keepAlive = request.head.isKeepAlive
-        var request = request
-        request.executor = executor
-        Task(executorPreference: executor) { [request] in
-            let response = await engine.respond(to: request)
+        let keepAlive = pending.request.head.isKeepAlive
+        var flow = pending
+        flow.setExecutor(executor)
+        let request = flow.request
+        Task(executorPreference: executor) { [flow, request] in
+            let response = await engine.run(flow)
             @Sendable func onLoop(_ work: @escaping @Sendable (HTTPRequestHandler, ChannelHandlerContext) -> Void) {
                 if channel.eventLoop.inEventLoop {
                     work(loopBound.value.0, loopBound.value.1)
