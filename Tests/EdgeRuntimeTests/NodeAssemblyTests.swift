@@ -69,7 +69,10 @@ struct NodeAssemblyTests {
         let probe = ProxyRequest(head: .init(version: .http1_1, method: .GET,
                                              uri: "/.well-known/edge/route?client=127.0.0.1"),
                                  clientAddress: "127.0.0.1", receivedAt: 0)
-        let response = try #require(assembly.edgeNode.engine.respondImmediately(to: probe))
+        guard case .response(let response) = assembly.edgeNode.engine.begin(probe) else {
+            Issue.record("a local endpoint is answered on the event loop")
+            return
+        }
         #expect(response.status != .notFound)
         await assembly.edgeNode.shutdown()
 

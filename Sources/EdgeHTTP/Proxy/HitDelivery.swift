@@ -61,11 +61,8 @@ extension ProxyEngine {
             }
         }
         headers.add(name: "content-length", value: contentLength)
-        var response = ProxyResponse(status: status, headers: headers,
-                                     body: request.isHead ? .empty : .buffer(body),
-                                     phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
-        applyTransforms(&response, request: request)
-        return response
+        return ProxyResponse(status: status, headers: headers, body: request.isHead ? .empty : .buffer(body),
+                             phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
     }
 
     /// The parts of a stored object's response head that are the same for every hit, built once per object:
@@ -113,11 +110,6 @@ extension ProxyEngine {
         headers.replaceOrAdd(name: "cache-status", value: upstream.isEmpty ? ours : "\(upstream), \(ours)")
     }
 
-    func applyTransforms(_ response: inout ProxyResponse, request: ProxyRequest) {
-        for transform in transforms {
-            transform.transform(&response, for: request)
-        }
-    }
 }
 
 /// See `ProxyEngine.deliveryTemplate(for:)`.

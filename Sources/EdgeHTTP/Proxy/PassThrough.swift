@@ -39,7 +39,6 @@ extension ProxyEngine {
                                           body: request.isHead ? .empty : .upstream(response.body),
                                           phase: .bypass, upstreamSeconds: response.firstByteSeconds)
         codeStreamedResponse(&proxyResponse, request: request)
-        applyTransforms(&proxyResponse, request: request)
         return proxyResponse
     }
 

@@ -65,7 +65,6 @@ extension ProxyEngine {
                                          body: request.isHead ? .empty : .shared(body.makeReader()),
                                          phase: .miss, upstreamSeconds: head.upstreamSeconds)
             codeStreamedResponse(&response, request: request)
-            applyTransforms(&response, request: request)
             return response
         case .notShareable:
             return nil
@@ -191,7 +190,6 @@ extension ProxyEngine {
                                          upstreamSeconds: upstreamResponse.firstByteSeconds)
             // Coded as it streams; the coded output is stored as the base's variant at the end.
             codeStreamedResponse(&response, request: request, fill: FillContext(primaryKey: key.primary, head: head))
-            applyTransforms(&response, request: request)
             return response
 
         case .doNotStore(let reason):
@@ -208,7 +206,6 @@ extension ProxyEngine {
                                          body: request.isHead ? .empty : .upstream(upstreamResponse.body),
                                          phase: .uncacheable, upstreamSeconds: upstreamResponse.firstByteSeconds)
             codeStreamedResponse(&response, request: request)
-            applyTransforms(&response, request: request)
             return response
         }
     }

@@ -178,10 +178,11 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
         let body: RequestBody? = current.spool.map { .file($0) } ?? current.memory.map { .buffer($0) }
         let request = ProxyRequest(head: current.head, body: body, clientAddress: clientAddress(context),
                                    receivedAt: current.receivedAt)
-        if let response = engine.respondImmediately(to: request) {
+        switch engine.begin(request) {
+        case .response(let response):
             writeImmediately(response, for: request, context: context)
-        } else {
-            respondAsync(to: request, context: context)
+        case .pending(let flow):
+            respondAsync(to: flow, context: context)
         }
     }
 
@@ -232,22 +233,22 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
                   written: promise.futureResult)
     }
 
-    private func respondAsync(to request: ProxyRequest, context: ChannelHandlerContext) {
+    private func respondAsync(to pending: ProxyFlow, context: ChannelHandlerContext) {
         let channel = context.channel
         let engine = self.engine
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let keepAlive = request.head.isKeepAlive
-        var request = request
-        request.executor = executor
+        let keepAlive = pending.request.head.isKeepAlive
+        var flow = pending
+        flow.setExecutor(executor)
         // The async path may go upstream: the request gets its id (forwarded as X-Request-Id, logged) and a
         // trace the fetch fills in. The event-loop fast path never needs either.
-        request.trace = UpstreamTrace(requestID: engine.requestID(for: request))
+        flow.request.trace = UpstreamTrace(requestID: engine.requestID(for: flow.request))
         // Interim 1xx responses from upstream are relayed until the final head is written, and never to an
         // HTTP/1.0 client, which cannot parse them (RFC 9110 §15.2).
         let interimOpen = NIOLoopBoundBox(true, eventLoop: context.eventLoop)
-        if request.head.version.major > 1 || (request.head.version.major == 1 && request.head.version.minor >= 1) {
-            let version = request.head.version
-            request.interim = { head in
+        let version = flow.request.head.version
+        if version.major > 1 || (version.major == 1 && version.minor >= 1) {
+            flow.request.interim = { head in
                 let relayed = HTTPResponseHead(version: version, status: head.status,
                                                headers: ForwardingHeaders.endToEndResponseHeaders(from: head.headers))
                 let write = { @Sendable in
@@ -258,8 +259,9 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
                 if channel.eventLoop.inEventLoop { write() } else { channel.eventLoop.execute(write) }
             }
         }
-        Task(executorPreference: executor) { [request] in
-            let response = await engine.respond(to: request)
+        let request = flow.request
+        Task(executorPreference: executor) { [flow, request] in
+            let response = await engine.run(flow)
             @Sendable func onLoop(_ work: @escaping @Sendable (HTTPRequestHandler, ChannelHandlerContext) -> Void) {
                 if channel.eventLoop.inEventLoop {
                     work(loopBound.value.0, loopBound.value.1)

@@ -257,9 +257,7 @@ extension ProxyEngine {
             ? .empty
             : .coded(CodedBody(source: .buffer(base.body), operation: operation, flushEachChunk: false,
                                onComplete: onComplete, metrics: compression.metrics))
-        var response = ProxyResponse(status: HTTPResponseStatus(statusCode: base.status), headers: headers,
-                                     body: body, phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
-        applyTransforms(&response, request: request)
-        return response
+        return ProxyResponse(status: HTTPResponseStatus(statusCode: base.status), headers: headers,
+                             body: body, phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
     }
 }
