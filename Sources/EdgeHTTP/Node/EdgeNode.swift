@@ -22,6 +22,8 @@ public final class EdgeNode: Service, Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Connections and requests, for the load this node gossips.
     public let load = LoadCounters()
+    /// Per-second client traffic and top URLs for the dashboard's graphs (sampled by the admin service).
+    public let live = LiveTraffic()
     /// Every health signal about this node's upstreams; gossip adds its verdicts here.
     public let health: HealthBoard
     /// The upstream plan: home shield by rendezvous hashing, failover, origin pool.
@@ -107,7 +109,7 @@ public final class EdgeNode: Service, Sendable {
                              purgeLedger: sharedLedger)
         accessLog = try settings.accessLog.map { try AccessLog(destination: $0) }
         let observer = RequestObserver(metrics: metrics, load: load, accessLog: accessLog, logger: logger,
-                                       now: wallClockSeconds)
+                                       now: wallClockSeconds, live: live)
         server = EdgeServer(settings: settings.server, engine: engine, observer: observer, group: group,
                             logger: logger)
         if let host = settings.metricsHost, let port = settings.metricsPort {

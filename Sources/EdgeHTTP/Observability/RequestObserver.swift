@@ -5,12 +5,14 @@ import NIOHTTP1
 public final class RequestObserver: Sendable {
     let metrics: EdgeMetrics
     let load: LoadCounters
+    let live: LiveTraffic
     let accessLog: AccessLog?
     let logger: Logger
     let now: @Sendable () -> Double
 
     public init(metrics: EdgeMetrics, load: LoadCounters = LoadCounters(), accessLog: AccessLog?, logger: Logger,
-                now: @escaping @Sendable () -> Double) {
+                now: @escaping @Sendable () -> Double, live: LiveTraffic = LiveTraffic()) {
+        self.live = live
         self.metrics = metrics
         self.load = load
         self.accessLog = accessLog
@@ -25,6 +27,8 @@ public final class RequestObserver: Sendable {
         load.responded(cacheable: phase != .bypass && phase != .error,
                        hit: phase == .hit || phase == .stale || phase == .staleUpdating || phase == .revalidated,
                        bytes: bytes)
+        live.record(target: request.head.uri, status: Int(response.status.code), phase: phase, bytes: bytes,
+                    upstreamSeconds: response.upstreamSeconds)
         // Health probes from other tiers arrive every few seconds from every node: counted, not logged.
         guard let accessLog, !request.head.uri.hasPrefix("/.well-known/edge/health") else { return }
         let time = now()
