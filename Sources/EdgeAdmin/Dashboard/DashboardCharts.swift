@@ -53,7 +53,7 @@ enum DashboardCharts {
     static let script = #"""
     (function () {
       "use strict";
-      var WINDOW = 900, W = 380, H = 150, L = 52, R = 8, T = 8, B = 20;
+      var WINDOW = 900, W = 380, H = 150, L = 66, R = 8, T = 8, B = 20;
       var COLORS = ["#2563eb", "#16a34a", "#d97706", "#db2777", "#7c3aed", "#0891b2", "#65a30d", "#dc2626"];
       var CHARTS = [
         { id: "requests", title: "Requests", unit: "req/s", value: function (s) { return s.requests; } },
