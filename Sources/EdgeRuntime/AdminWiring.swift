@@ -103,9 +103,11 @@ final class AdminService: Service, Sendable {
     private let node: EdgeNode
     private let view: ClusterHealthView?
     private let logger: Logger
+    private let sampler: StatsSampler
 
     init(server: AdminServer, coordinator: PurgeCoordinator, node: EdgeNode, view: ClusterHealthView?,
-         logger: Logger) {
+         logger: Logger, sampler: StatsSampler) {
+        self.sampler = sampler
         self.server = server
         self.coordinator = coordinator
         self.node = node
@@ -127,6 +129,7 @@ final class AdminService: Service, Sendable {
                 if tick % 12 == 0 { await node.prunePurges() }
             }
         }
+        let sampling = Task { [sampler] in await sampler.run() }
         let rejoins = Task { [view] in
             guard let view else { return }
             for await event in view.events() {
@@ -137,6 +140,7 @@ final class AdminService: Service, Sendable {
         }
         try? await gracefulShutdown()
         timers.cancel()
+        sampling.cancel()
         rejoins.cancel()
         await server.stop()
     }
@@ -163,9 +167,10 @@ enum AdminWiring {
         let coordinator = PurgeCoordinator(localName: nodeConfiguration.name,
                                            localRole: nodeConfiguration.role.rawValue, backend: backend,
                                            peers: peers, logger: logger, now: wallClockSeconds)
+        let stats = NodeStatsRecorder()
         let router = AdminRouter(localName: nodeConfiguration.name, token: token, backend: backend,
                                  coordinator: coordinator, peers: peers, logger: logger,
-                                 now: wallClockSeconds)
+                                 now: wallClockSeconds, stats: stats, localRole: nodeConfiguration.role.rawValue)
         let limits = nodeConfiguration.limits
         let connectionLimits = ConnectionGuard.Limits(
             headerTimeout: limits.headerTimeout.seconds, idleTimeout: limits.idleTimeout.seconds,
@@ -174,14 +179,15 @@ enum AdminWiring {
         let server = AdminServer(host: listen.host, port: listen.port, router: router, group: group, logger: logger,
                                  connectionLimits: connectionLimits)
         node.engine.purgeMethod.set(purgeMethodHandler(coordinator: coordinator, admin: configuration.admin,
-                                                       logger: logger))
-        return AdminService(server: server, coordinator: coordinator, node: node, view: view, logger: logger)
+                                                       logger: logger, stats: stats))
+        return AdminService(server: server, coordinator: coordinator, node: node, view: view, logger: logger,
+                            sampler: StatsSampler(node: node, backend: backend, recorder: stats))
     }
 
     /// `PURGE /path` from an address in `[admin] purge_allow`: a cluster-wide hard purge of that URL (soft with
     /// `Purge-Mode: soft`), answered with the purge report as JSON; 403 for anyone else.
     static func purgeMethodHandler(coordinator: PurgeCoordinator, admin: AdminSettings,
-                                   logger: Logger) -> PurgeMethodHandler {
+                                   logger: Logger, stats: NodeStatsRecorder? = nil) -> PurgeMethodHandler {
         { request, primaryKey in
             guard admin.allowsPurge(from: request.clientAddress) else {
                 logger.warning("PURGE refused", metadata: ["client": "\(request.clientAddress)",
@@ -191,6 +197,7 @@ enum AdminWiring {
             }
             let soft = request.head.headers.first(name: "purge-mode")?.lowercased() == "soft"
             let report = await coordinator.purge(.url(primaryKey), mode: soft ? .soft : .hard)
+            stats?.recordPurge(report)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let body = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

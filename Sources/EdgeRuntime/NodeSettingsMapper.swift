@@ -7,7 +7,7 @@ import Foundation
 
 /// Turns a node's entry in `edge.conf` into the plain settings the runtime modules take, so no module below
 /// the executable depends on the configuration format.
-enum NodeSettingsMapper {
+public enum NodeSettingsMapper {
     struct MappingError: Error, CustomStringConvertible {
         var description: String
     }
@@ -106,7 +106,7 @@ enum NodeSettingsMapper {
 
     /// A wildcard listen address is reached through loopback from the same machine; every other address as
     /// written.
-    static func reachableHost(_ host: String) -> String {
+    public static func reachableHost(_ host: String) -> String {
         switch host {
         case "0.0.0.0": return "127.0.0.1"
         case "::", "[::]": return "::1"

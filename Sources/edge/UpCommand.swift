@@ -1,5 +1,6 @@
 import ArgumentParser
 import EdgeConfig
+import EdgeRuntime
 import Foundation
 
 /// `edge up`: run the whole cluster described in the configuration file as local processes.
@@ -29,6 +30,12 @@ struct UpCommand: ParsableCommand {
     @Flag(name: .long, help: "Report a process that dies instead of restarting it.")
     var noRestart = false
 
+    @Flag(name: .long, help: "Once the cluster is up, replay a realistic request mix through the edges (Zipf popularity, cold keys, a purge every 30 s) until stopped, so the dashboard has live graphs.")
+    var traffic = false
+
+    @Option(name: .long, help: "Requests per second of --traffic (1 to 1000).")
+    var trafficRate: Double = 100
+
     func run() throws {
         let configuration: EdgeConfiguration
         do {
@@ -53,6 +60,24 @@ struct UpCommand: ParsableCommand {
                                      url: "http://\(node.listen.host):\(node.listen.port)/ (\(node.role.rawValue), "
                                         + "\(node.location.region))"))
         }
+        var replay: Task<Void, Never>?
+        if traffic {
+            let edges = configuration.nodes.filter { $0.role == .edge }.map {
+                TrafficReplay.Target(name: $0.name,
+                                     baseURL: "http://\(NodeSettingsMapper.reachableHost($0.listen.host)):\($0.listen.port)")
+            }
+            let adminNode = configuration.nodes.first { $0.adminListen != nil }
+            let token = configuration.admin.resolvedToken(environment: ProcessInfo.processInfo.environment)
+            let admin: (url: String, token: String)? = adminNode.flatMap { node in
+                node.adminListen.flatMap { listen in
+                    token.map { (url: "http://\(NodeSettingsMapper.reachableHost(listen.host)):\(listen.port)", token: $0) }
+                }
+            }
+            let replayer = TrafficReplay(edges: edges, host: configuration.cluster.serviceNames.first ?? "localhost",
+                                         admin: admin, requestsPerSecond: min(1_000, max(1, trafficRate)))
+            replay = Task.detached { await replayer.run() }
+        }
+        defer { replay?.cancel() }
         let supervisor = Supervisor(executable: executable, restarts: !noRestart)
         let code = supervisor.run(plans, startupTimeout: startupTimeout)
         if code != 0 { throw ExitCode(code) }

@@ -1,7 +1,8 @@
 import NIOHTTP1
 
 /// The status page: one self-contained HTML document (no external assets) that polls `/dashboard/cluster`
-/// every 2 s and renders the members table, and posts the purge form to `/dashboard/purge`.
+/// every 2 s and renders the members table, polls `/dashboard/stats` and draws the graphs (`DashboardCharts`),
+/// and posts the purge form to `/dashboard/purge`.
 ///
 /// The members table has stable markup for tests and scripts: `<table id="members">`, one
 /// `<tr data-node="NAME" data-role="ROLE" data-state="STATE">` per member, cells with class names
@@ -73,6 +74,7 @@ enum DashboardPage {
         button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
         #error { color: var(--bad); margin: .75rem 0 0; }
         #purge-result { white-space: pre-wrap; margin: .75rem 0 0; font-family: ui-monospace, monospace; }
+        \(DashboardCharts.style)
         </style>
         </head>
         <body>
@@ -82,6 +84,7 @@ enum DashboardPage {
           <span class="meta">updated <span id="updated">never</span></span>
         </header>
         <main>
+        \(DashboardCharts.markup)
         <section>
           <h2>Members</h2>
           <table id="members">
@@ -106,6 +109,7 @@ enum DashboardPage {
             <button type="submit">Purge</button>
           </form>
           <p id="purge-result"></p>
+          \(DashboardCharts.purgeLogMarkup)
         </section>
         </main>
         <script nonce="\(nonce)">
@@ -210,11 +214,15 @@ enum DashboardPage {
               });
               out.textContent = lines.join("\\n");
               refresh();
+              if (window.edgeRefreshStats) window.edgeRefreshStats();
             }).catch(function (error) { out.textContent = "failed: " + error.message; });
           });
           refresh();
           setInterval(refresh, 2000);
         })();
+        </script>
+        <script nonce="\(nonce)">
+        \(DashboardCharts.script)
         </script>
         </body>
         </html>

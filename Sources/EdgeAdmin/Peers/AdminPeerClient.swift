@@ -8,6 +8,16 @@ public protocol AdminPeerClient: Sendable {
 
     /// `member`'s `GET /status`.
     func status(of member: MemberInfo) async throws -> StatusDocument
+
+    /// `member`'s `GET /stats/samples?since=`, for the dashboard's cluster view.
+    func stats(of member: MemberInfo, since: Int?) async throws -> NodeStatsDocument
+}
+
+extension AdminPeerClient {
+    /// Clients that only relay purges (test doubles) answer that they cannot read statistics.
+    public func stats(of member: MemberInfo, since: Int?) async throws -> NodeStatsDocument {
+        throw AdminPeerError("statistics are not available from \(member.name)")
+    }
 }
 
 /// Why a call to another node failed, in words for the purge report and logs.

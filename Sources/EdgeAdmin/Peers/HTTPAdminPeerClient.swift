@@ -39,6 +39,11 @@ public struct HTTPAdminPeerClient: AdminPeerClient {
         try await send(try makeRequest(member, path: "/status"), timeout: statusTimeout, as: StatusDocument.self)
     }
 
+    public func stats(of member: MemberInfo, since: Int?) async throws -> NodeStatsDocument {
+        try await send(try makeRequest(member, path: "/stats/samples" + (since.map { "?since=\($0)" } ?? "")),
+                       timeout: statusTimeout, as: NodeStatsDocument.self)
+    }
+
     private func makeRequest(_ member: MemberInfo, path: String) throws -> HTTPClientRequest {
         guard let base = member.adminURL else { throw AdminPeerError("\(member.name) has no admin address") }
         var request = HTTPClientRequest(url: (base.hasSuffix("/") ? String(base.dropLast()) : base) + path)

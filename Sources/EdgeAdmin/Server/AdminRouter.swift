@@ -11,9 +11,14 @@ import NIOHTTP1
 ///     GET  /metrics           Prometheus text
 ///     GET  /cache?url=URL     whether and where URL is cached here: variants, tiers, age, TTL, tags
 ///     POST /purge             {"url"|"prefix"|"tag": "...", "all": true, "soft": true}: cluster-wide purge
+///     GET  /stats/samples?since=T  this node's one-second samples newer than unix time T (all 15 min without),
+///                             member/upstream health, top URLs and misses, recent purges
+///     GET  /stats/top         this node's top URLs and top misses
+///     GET  /stats/cluster?since=T  every member's /stats/samples, gathered in parallel, with merged top lists
 ///     GET  /dashboard         the status page (GET /dashboard?token=T signs a browser in), also at GET /
 ///
-/// The page's own calls go to `/dashboard/status`, `/dashboard/cluster` and `/dashboard/purge`, because its
+/// The page's own calls go to `/dashboard/status`, `/dashboard/cluster`, `/dashboard/stats` (as
+/// `/stats/cluster`) and `/dashboard/purge`, because its
 /// cookie is scoped to `/dashboard`. A cookie-authenticated POST must also send `X-Edge-Admin: 1`, which a
 /// cross-site form cannot.
 public struct AdminRouter: Sendable {
@@ -24,13 +29,20 @@ public struct AdminRouter: Sendable {
     private let backend: any AdminBackend
     private let coordinator: PurgeCoordinator
     private let collector: ClusterStatusCollector
+    private let statsCollector: ClusterStatsCollector
+    private let stats: NodeStatsRecorder
+    private let localRole: String
     private let keyMaker: PurgeKeys.KeyMaker
     private let logger: Logger
     private let now: Clock
 
     public init(localName: String, token: AdminToken, backend: any AdminBackend, coordinator: PurgeCoordinator,
                 peers: any AdminPeerClient, keyMaker: @escaping PurgeKeys.KeyMaker = PurgeKeys.standard,
-                logger: Logger = Logger(label: "edge.admin"), now: @escaping Clock) {
+                logger: Logger = Logger(label: "edge.admin"), now: @escaping Clock,
+                stats: NodeStatsRecorder = NodeStatsRecorder(), localRole: String = "edge") {
+        self.statsCollector = ClusterStatsCollector(localName: localName, peers: peers)
+        self.stats = stats
+        self.localRole = localRole
         self.localName = localName
         self.token = token
         self.backend = backend
@@ -48,6 +60,8 @@ public struct AdminRouter: Sendable {
         "/cluster": [.GET, .HEAD], "/dashboard/cluster": [.GET, .HEAD],
         "/metrics": [.GET, .HEAD], "/cache": [.GET, .HEAD], "/dashboard": [.GET, .HEAD],
         "/purge": [.POST], "/dashboard/purge": [.POST],
+        "/stats/samples": [.GET, .HEAD], "/stats/top": [.GET, .HEAD],
+        "/stats/cluster": [.GET, .HEAD], "/dashboard/stats": [.GET, .HEAD],
     ]
 
     public func handle(_ request: AdminRequest) async -> AdminResponse {
@@ -84,6 +98,16 @@ public struct AdminRouter: Sendable {
             return .text(await backend.metricsText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         case "/cache":
             return await cache(request)
+        case "/stats/samples":
+            return .json(statsDocument(request))
+        case "/stats/top":
+            let document = statsDocument(request)
+            return .json(NodeStatsDocument(node: document.node, time: document.time, topURLs: document.topURLs,
+                                           topMisses: document.topMisses))
+        case "/stats/cluster", "/dashboard/stats":
+            return .json(await statsCollector.collect(local: statsDocument(request), role: localRole,
+                                                      members: await backend.members(),
+                                                      since: sinceParameter(request)))
         case "/dashboard":
             return DashboardPage.response(nodeName: localName)
         case "/purge", "/dashboard/purge":
@@ -199,6 +223,16 @@ public struct AdminRouter: Sendable {
         guard body.id == nil, body.issuedAt == nil else {
             return .error(.badRequest, "id and issued_at are set by the coordinating node; send them only on relays")
         }
-        return .json(await coordinator.purge(scope, mode: body.mode))
+        let report = await coordinator.purge(scope, mode: body.mode)
+        stats.recordPurge(report)
+        return .json(report)
+    }
+
+    private func sinceParameter(_ request: AdminRequest) -> Int? {
+        request.queryParameter("since").flatMap { Int($0) }
+    }
+
+    private func statsDocument(_ request: AdminRequest) -> NodeStatsDocument {
+        stats.document(node: localName, time: Int(now()), since: sinceParameter(request))
     }
 }

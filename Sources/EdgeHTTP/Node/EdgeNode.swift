@@ -22,6 +22,8 @@ public final class EdgeNode: Service, Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Connections and requests, for the load this node gossips.
     public let load = LoadCounters()
+    /// Per-second client traffic and top URLs for the dashboard's graphs (sampled by the admin service).
+    public let live = LiveTraffic()
     /// Every health signal about this node's upstreams; gossip adds its verdicts here.
     public let health: HealthBoard
     /// The upstream plan: home shield by rendezvous hashing, failover, origin pool.
@@ -127,7 +129,7 @@ public final class EdgeNode: Service, Sendable {
                                        now: wallClockSeconds, requestID: { headers in
             RequestID.resolve(headers, trusted: ClientAddressHeaders.comesFromClusterTier(headers, cdnID: cdnID,
                                                                                           tier: tier))
-        })
+        }, live: live)
         server = EdgeServer(settings: settings.server, engine: engine, observer: observer, group: group,
                             logger: logger)
         if let host = settings.metricsHost, let port = settings.metricsPort {

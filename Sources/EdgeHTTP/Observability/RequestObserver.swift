@@ -5,6 +5,7 @@ import NIOHTTP1
 public final class RequestObserver: Sendable {
     let metrics: EdgeMetrics
     let load: LoadCounters
+    let live: LiveTraffic
     let accessLog: AccessLog?
     let logger: Logger
     let now: @Sendable () -> Double
@@ -13,7 +14,9 @@ public final class RequestObserver: Sendable {
 
     public init(metrics: EdgeMetrics, load: LoadCounters = LoadCounters(), accessLog: AccessLog?, logger: Logger,
                 now: @escaping @Sendable () -> Double,
-                requestID: @escaping @Sendable (HTTPHeaders) -> String = { _ in RequestID.generate() }) {
+                requestID: @escaping @Sendable (HTTPHeaders) -> String = { _ in RequestID.generate() },
+                live: LiveTraffic = LiveTraffic()) {
+        self.live = live
         self.metrics = metrics
         self.requestID = requestID
         self.load = load
@@ -39,6 +42,8 @@ public final class RequestObserver: Sendable {
         load.responded(cacheable: phase != .bypass && phase != .error,
                        hit: phase == .hit || phase == .stale || phase == .staleUpdating || phase == .revalidated,
                        bytes: bytes)
+        live.record(target: request.head.uri, status: Int(response.status.code), phase: phase, bytes: bytes,
+                    upstreamSeconds: response.upstreamSeconds)
         guard let accessLog else { return }
         accessLog.record(AccessLog.Entry(
             client: request.clientAddress, method: request.head.method.rawValue, target: request.head.uri,

@@ -1,0 +1,48 @@
+import EdgeCache
+import EdgeCore
+import Synchronization
+
+/// The dashboard's counters of client traffic: what happened since the last one-second sample, and the top URLs
+/// and top misses of this node (bounded sketches). Health probes from other nodes are not client traffic and are
+/// left out, so an idle cluster shows zero requests.
+public final class LiveTraffic: Sendable {
+    struct State {
+        var interval = TrafficInterval()
+        var topURLs = HeavyHitters(capacity: LiveTraffic.sketchCapacity)
+        var topMisses = HeavyHitters(capacity: LiveTraffic.sketchCapacity)
+    }
+
+    public static let sketchCapacity = 64
+    /// Path prefix of the health probe endpoint (`LocalEndpoints`).
+    static let healthProbePrefix = "/.well-known/edge/health"
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Counts one answered request; called once per response by `RequestObserver`.
+    public func record(target: String, status: Int, phase: CachePhase, bytes: Int, upstreamSeconds: Double?) {
+        guard !target.hasPrefix(Self.healthProbePrefix) else { return }
+        let hit = phase == .hit || phase == .stale || phase == .staleUpdating || phase == .revalidated
+        let miss = phase == .miss || phase == .expired || phase == .uncacheable
+        state.withLock { state in
+            state.interval.record(status: status, hit: hit, miss: miss, bytes: bytes, upstreamSeconds: upstreamSeconds)
+            state.topURLs.offer(target)
+            if miss { state.topMisses.offer(target) }
+        }
+    }
+
+    /// The counts since the previous call, starting a new interval.
+    public func drain() -> TrafficInterval {
+        state.withLock { state in
+            let interval = state.interval
+            state.interval = TrafficInterval()
+            return interval
+        }
+    }
+
+    /// This node's top URLs and top misses since start (approximate counts, see `HeavyHitters`).
+    public func top() -> (urls: HeavyHitters, misses: HeavyHitters) {
+        state.withLock { ($0.topURLs, $0.topMisses) }
+    }
+}
