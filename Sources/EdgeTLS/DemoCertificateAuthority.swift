@@ -10,6 +10,12 @@ public enum DemoCertificateAuthority {
         public var caCertificate: String
         public var certificate: String
         public var key: String
+
+        public init(caCertificate: String, certificate: String, key: String) {
+            self.caCertificate = caCertificate
+            self.certificate = certificate
+            self.key = key
+        }
     }
 
     /// Makes whatever is missing under `directory` and returns the paths. `dnsNames` and `ipAddresses` (IPv4
@@ -48,7 +54,7 @@ public enum DemoCertificateAuthority {
         }
 
         let wanted = Set(dnsNames.map { $0.lowercased() })
-        if let existing = try? Certificate(pemEncoded: String(contentsOfFile: paths.certificate, encoding: .utf8)),
+        if let existing = try? Certificate.leaf(ofChain: String(contentsOfFile: paths.certificate, encoding: .utf8)),
            files.fileExists(atPath: paths.key), existing.issuer == caName,
            existing.notValidAfter > now.addingTimeInterval(30 * 86_400),
            Set(dnsNamesOf(existing)) == wanted {
@@ -84,7 +90,7 @@ public enum DemoCertificateAuthority {
     /// The SHA-256 of a certificate's SubjectPublicKeyInfo, base64: what Chromium's
     /// `--ignore-certificate-errors-spki-list` takes.
     public static func spkiHash(ofCertificateAt path: String) throws -> String {
-        let certificate = try Certificate(pemEncoded: String(contentsOfFile: path, encoding: .utf8))
+        let certificate = try Certificate.leaf(ofChain: String(contentsOfFile: path, encoding: .utf8))
         var serializer = DER.Serializer()
         try serializer.serialize(certificate.publicKey)
         return Data(SHA256.hash(data: serializer.serializedBytes)).base64EncodedString()

@@ -1,5 +1,6 @@
 import Foundation
 import NIOSSL
+import SwiftASN1
 import X509
 
 /// A certificate entry read from disk and checked: the chain and key in the form nio-ssl presents, plus what
@@ -40,7 +41,7 @@ public struct LoadedCertificate: Sendable {
         do {
             chain = try NIOSSLCertificate.fromPEMBytes(Array(certText.utf8))
             guard !chain.isEmpty else { throw NIOSSLError.failedToLoadCertificate }
-            leaf = try Certificate(pemEncoded: certText)
+            leaf = try Certificate.leaf(ofChain: certText)
         } catch {
             throw problem(.malformed, certLocation, "\(source.certificatePath) holds no PEM certificate chain (\(error))")
         }
@@ -90,5 +91,15 @@ public struct LoadedCertificate: Sendable {
             return code == .ENOENT ? "no such file" : "\(code)"
         }
         return nsError.code == NSFileReadNoSuchFileError ? "no such file" : nsError.localizedDescription
+    }
+}
+
+extension Certificate {
+    /// The first certificate of a PEM chain (the leaf, by convention).
+    static func leaf(ofChain pem: String) throws -> Certificate {
+        guard let first = try PEMDocument.parseMultiple(pemString: pem).first else {
+            throw NIOSSLError.failedToLoadCertificate
+        }
+        return try Certificate(pemDocument: first)
     }
 }
