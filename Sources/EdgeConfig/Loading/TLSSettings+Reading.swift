@@ -1,8 +1,8 @@
 extension TLSSettings {
     static let keys = ["certificates", "http2"]
-    static let certificateKeys = ["names", "cert", "key", "default", "redirect_http", "hsts_max_age"]
+    static let certificateKeys = ["names", "cert", "key", "default"]
     static let http2Keys = ["max_concurrent_streams", "max_header_list_size", "max_resets", "reset_window",
-                            "max_continuation_frames", "max_control_frames", "cleartext"]
+                            "max_continuation_frames", "max_control_frames"]
     static let namesExpected = "a non-empty list of host names such as [\"www.cdn.test\", \"*.cdn.test\"]"
 
     mutating func apply(_ reader: TableReader) throws(ConfigError) {
@@ -31,7 +31,6 @@ extension TLSSettings {
             if let value = try table.integer("max_control_frames", in: 1...100_000) {
                 http2.maxControlFramesPerWindow = value
             }
-            if let value = try table.bool("cleartext") { http2.cleartext = value }
         }
     }
 
@@ -51,10 +50,6 @@ extension TLSSettings {
         guard let key = try reader.nonEmptyString("key", expected: pathExpected) else {
             throw reader.missing("key", expected: pathExpected)
         }
-        var hsts: Int?
-        if let value = try reader.duration("hsts_max_age", in: .seconds(0)...(.seconds(2 * 365 * 86_400))) {
-            hsts = Int(value.components.seconds)
-        }
         func location(_ key: String) -> Location {
             let path = reader.path(key)
             return Location(file: reader.context.file, line: reader.context.lines.nearestLine(of: path),
@@ -62,7 +57,6 @@ extension TLSSettings {
         }
         return Certificate(names: names.map { $0.text.lowercased() }, certificatePath: reader.context.resolvePath(cert),
                            keyPath: reader.context.resolvePath(key), isDefault: try reader.bool("default") ?? false,
-                           redirectHTTP: try reader.bool("redirect_http") ?? false, hstsMaxAge: hsts,
                            namesLocation: location("names"), certificateLocation: location("cert"),
                            keyLocation: location("key"))
     }

@@ -31,16 +31,11 @@ public struct TLSSettings: Sendable, Equatable {
         public var keyPath: String
         /// Presented when SNI is absent or names no configured certificate; the first entry when none says so.
         public var isDefault: Bool
-        /// Whether plain-HTTP requests for these names get a 308 to `https://`.
-        public var redirectHTTP: Bool
-        /// `Strict-Transport-Security: max-age=N` on HTTPS responses for these names; `nil` sends none.
-        public var hstsMaxAge: Int?
         public var namesLocation: Location
         public var certificateLocation: Location
         public var keyLocation: Location
 
         public init(names: [String], certificatePath: String, keyPath: String, isDefault: Bool = false,
-                    redirectHTTP: Bool = false, hstsMaxAge: Int? = nil,
                     namesLocation: Location = Location(file: "edge.conf", line: nil, key: "tls.certificates[0].names"),
                     certificateLocation: Location = Location(file: "edge.conf", line: nil, key: "tls.certificates[0].cert"),
                     keyLocation: Location = Location(file: "edge.conf", line: nil, key: "tls.certificates[0].key")) {
@@ -48,8 +43,6 @@ public struct TLSSettings: Sendable, Equatable {
             self.certificatePath = certificatePath
             self.keyPath = keyPath
             self.isDefault = isDefault
-            self.redirectHTTP = redirectHTTP
-            self.hstsMaxAge = hstsMaxAge
             self.namesLocation = namesLocation
             self.certificateLocation = certificateLocation
             self.keyLocation = keyLocation
@@ -69,8 +62,6 @@ public struct TLSSettings: Sendable, Equatable {
         public var maxContinuationFrames = 5
         /// PING/SETTINGS/PRIORITY frames allowed per `resetWindowSeconds` (control-frame flood).
         public var maxControlFramesPerWindow = 200
-        /// Whether the plain listener also accepts HTTP/2 with prior knowledge (h2c).
-        public var cleartext = false
 
         public init() {}
     }

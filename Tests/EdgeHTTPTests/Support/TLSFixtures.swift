@@ -78,11 +78,11 @@ enum Tool {
                       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
-    /// curl against `https://NAME:PORT/PATH` resolved to 127.0.0.1; stdout is `-w`'s output.
-    static func curl(name: String = "www.cdn.test", port: Int, path: String, _ arguments: [String]) async throws
-        -> Output {
+    /// curl against `https://NAME:PORT/PATH` resolved to `address`; stdout is `-w`'s output.
+    static func curl(name: String = "www.cdn.test", port: Int, path: String, address: String = "127.0.0.1",
+                     _ arguments: [String]) async throws -> Output {
         try await run("/usr/bin/curl", ["-sS", "--max-time", "15", "-o", "/dev/null",
-                                        "--resolve", "\(name):\(port):127.0.0.1"] + arguments
+                                        "--resolve", "\(name):\(port):\(address)"] + arguments
                                         + ["https://\(name):\(port)\(path)"])
     }
 }
