@@ -26,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // HTTP semantics shared by every tier: dates, validators, ranges, conditionals. Pure.
@@ -96,6 +100,17 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Certificates for HTTPS termination: PEM chain and key per service name, SNI choice with a default,
+        // validation for check-config, reload behind an atomic reference, and the local demo CA. BoringSSL (through
+        // swift-nio-ssl) only: never system OpenSSL in this target.
+        .target(name: "EdgeTLS", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
         // The public HTTP/1.1 server and the proxy phases that drive the cache and upstream.
         .target(name: "EdgeHTTP", dependencies: [
             "EdgeCore",
@@ -103,9 +118,13 @@ let package = Package(
             "EdgeCache",
             "EdgeUpstream",
             "EdgeCompression",
+            "EdgeTLS",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOExtras", package: "swift-nio-extras"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -138,6 +157,7 @@ let package = Package(
         // DNS), the admin listener, reload and log-reopen signals. The executable only parses commands.
         .target(name: "EdgeRuntime", dependencies: [
             "EdgeCore",
+            "EdgeTLS",
             "EdgeConnection",
             "EdgeCluster",
             "EdgeCache",
@@ -171,6 +191,7 @@ let package = Package(
             "EdgeAdmin",
             "EdgeDNS",
             "EdgeCompression",
+            "EdgeTLS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -230,8 +251,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .testTarget(name: "EdgeTLSTests", dependencies: [
+            "EdgeTLS",
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .testTarget(name: "EdgeHTTPTests", dependencies: [
-            "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeCompression", "EdgeConfig", "EdgeUpstream", "EdgeCluster", "EdgeRuntime", "edge",
+            "EdgeHTTP", "EdgeOrigin", "EdgeCache", "EdgeCompression", "EdgeConfig", "EdgeUpstream", "EdgeCluster",
+            "EdgeRuntime", "EdgeTLS", "edge",
+            .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

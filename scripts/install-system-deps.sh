@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages edge needs, skipping the ones already present.
 #   libbrotli-dev  brotli compression (C library behind the CBrotli module)
-#   libssl-dev     TLS for upstream connections
 #   curl           used by the demo and the tests as a real client
 #   zlib1g-dev     gzip fallback compression
 set -euo pipefail
 
-packages=(libbrotli-dev libssl-dev curl zlib1g-dev "$@")
+packages=(libbrotli-dev curl zlib1g-dev "$@")
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

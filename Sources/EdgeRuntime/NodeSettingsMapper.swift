@@ -2,6 +2,7 @@ import EdgeCache
 import EdgeCompression
 import EdgeConfig
 import EdgeHTTP
+import EdgeTLS
 import EdgeUpstream
 import Foundation
 
@@ -81,6 +82,17 @@ public enum NodeSettingsMapper {
             accessLog: accessLog,
             metricsHost: node.metricsListen?.host, metricsPort: node.metricsListen?.port)
         settings.shields = shields
+        if let https = node.httpsListen {
+            let store: CertificateStore
+            do {
+                store = try CertificateStore(sources: configuration.tls.certificateSources)
+            } catch {
+                throw MappingError(description: error.description)
+            }
+            settings.https = HTTPSListener(host: https.host, port: https.port,
+                                           tls: TLSTermination(store: store, http2: configuration.tls.http2Limits,
+                                                               handshakeTimeout: limits.headerTimeout.seconds))
+        }
         settings.diskMaxObjects = cache.diskMaxObjects
         settings.accessLogFormat = node.logging.accessFormat
         settings.failoverPolicy = failover

@@ -62,6 +62,13 @@ final class NodeReloader: Sendable {
         let old = running.withLock { $0 }
         let plan = ReloadPlan(from: old, to: new, node: nodeName)
         node.server.updateLimits(settings.server)
+        if let https = settings.https, let secure = node.secureServer {
+            secure.updateLimits(settings.server)
+            // Always, not only when the entries changed: a renewed certificate usually keeps its path. Loaded
+            // and checked by the mapping above; new handshakes get it, open connections keep theirs.
+            secure.tls?.store.replace(with: https.tls.store)
+            logger.info("reload: certificates reread", metadata: ["entries": "\(new.tls.certificates.count)"])
+        }
         node.health.retune(threshold: settings.failureThreshold, backoff: settings.failureBackoffSeconds)
         if plan.live.contains(where: { $0.hasPrefix("cache.memory_") }) {
             // Blocking (demotions write to disk), which this queue may do: it is neither an event loop nor the

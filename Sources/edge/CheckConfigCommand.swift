@@ -1,5 +1,7 @@
 import ArgumentParser
 import EdgeConfig
+import EdgeRuntime
+import EdgeTLS
 import Foundation
 
 /// `edge check-config FILE`: validate a configuration and print the topology it describes.
@@ -16,8 +18,16 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         do {
             let configuration = try ConfigLoader.load(path: path)
+            // The files the certificates name: readable, key matching, not expired, every name covered.
+            let problems = CertificateStore.problems(in: configuration.tls.certificateSources)
+            if !problems.isEmpty {
+                for problem in problems { printError(problem.description) }
+                throw ExitCode.failure
+            }
             print(configuration.topologyDescription())
             print("\(path): OK")
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             printError("\(error)")
             throw ExitCode.failure

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EdgeConfig
 import EdgeRuntime
+import EdgeTLS
 import Foundation
 
 /// `edge up`: run the whole cluster described in the configuration file as local processes.
@@ -44,6 +45,15 @@ struct UpCommand: ParsableCommand {
             printError("\(error)")
             throw ExitCode.failure
         }
+        do {
+            if let ca = try Self.ensureDemoCertificates(configuration) {
+                // Unbuffered, like the supervisor's own lines, so it shows before the children's output.
+                FileHandle.standardOutput.write(Data("edge up: HTTPS clients trust the demo CA \(ca)\n".utf8))
+            }
+        } catch {
+            printError("cannot create the demo certificates under var/tls: \(error)")
+            throw ExitCode.failure
+        }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var plans: [ProcessPlan] = []
         for origin in configuration.origins where origin.isDevOrigin {
@@ -57,8 +67,9 @@ struct UpCommand: ParsableCommand {
         for node in ordered {
             plans.append(ProcessPlan(name: node.name, arguments: ["run", "--config", config, "--node", node.name],
                                      host: node.listen.host, port: node.listen.port,
-                                     url: "http://\(node.listen.host):\(node.listen.port)/ (\(node.role.rawValue), "
-                                        + "\(node.location.region))"))
+                                     url: "http://\(node.listen.host):\(node.listen.port)/ "
+                                        + (node.httpsListen.map { "https://\($0.host):\($0.port)/ " } ?? "")
+                                        + "(\(node.role.rawValue), \(node.location.region))"))
         }
         var replay: Task<Void, Never>?
         if traffic {
@@ -81,6 +92,26 @@ struct UpCommand: ParsableCommand {
         let supervisor = Supervisor(executable: executable, restarts: !noRestart)
         let code = supervisor.run(plans, startupTimeout: startupTimeout)
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension UpCommand {
+    /// The demo's certificates: when a `[[tls.certificates]]` entry names `var/tls/edge.pem` beside the
+    /// configuration file, a local CA is made there once (`var/tls/ca.pem`) and a certificate it signs for the
+    /// service names, the entries' names and every HTTPS listener's address (made again when those change).
+    /// Returns the CA's path, or nil when the configuration uses certificates of its own.
+    static func ensureDemoCertificates(_ configuration: EdgeConfiguration) throws -> String? {
+        let directory = ConfigPaths.resolve("var/tls", against: configuration.baseDirectory)
+        let demo = configuration.tls.certificates.filter { $0.certificatePath == directory + "/edge.pem" }
+        guard !demo.isEmpty else { return nil }
+        var names = configuration.cluster.serviceNames
+        for name in demo.flatMap(\.names) where !names.contains(name) { names.append(name) }
+        var addresses: [String] = []
+        for host in configuration.nodes.compactMap({ $0.httpsListen?.host }) where !addresses.contains(host) {
+            addresses.append(host)
+        }
+        return try DemoCertificateAuthority.ensure(directory: directory, dnsNames: names, ipAddresses: addresses)
+            .caCertificate
     }
 }
 

@@ -3,7 +3,7 @@ import TOMLKit
 
 /// Reads `edge.conf` into an `EdgeConfiguration`, or explains precisely why it cannot.
 public enum ConfigLoader {
-    static let rootKeys = ["cluster", "admin", "dns", "defaults", "origins", "nodes"]
+    static let rootKeys = ["cluster", "admin", "dns", "tls", "defaults", "origins", "nodes"]
 
     /// Reads and parses the file at `path`. Relative paths inside the file resolve against its directory.
     public static func load(path: String) throws(ConfigError) -> EdgeConfiguration {
@@ -69,6 +69,9 @@ public enum ConfigLoader {
         let dnsReader = try root.subtable("dns", expected: "a table ([dns])")
         if let dnsReader { try dns.apply(dnsReader) }
 
+        var tls = TLSSettings()
+        if let table = try root.subtable("tls", expected: "a table ([tls])") { try tls.apply(table) }
+
         var defaults = NodeDefaults(context: root.context)
         let defaultsReader = try root.subtable("defaults", expected: "a table ([defaults])")
         if let defaultsReader { try defaults.apply(defaultsReader) }
@@ -94,6 +97,11 @@ public enum ConfigLoader {
                                               baseDirectory: root.context.baseDirectory)
         configuration.admin = admin
         configuration.dns = dns
+        configuration.tls = tls
+        if tls.certificates.isEmpty, let node = nodes.first(where: { $0.node.httpsListen != nil }) {
+            throw root.context.error(.missingKey, at: node.path.appending("https_listen"),
+                                     "https_listen needs at least one [[tls.certificates]] entry")
+        }
         return configuration
     }
 }

@@ -43,6 +43,9 @@ enum ConfigValidator {
             if let gossip = parsed.node.gossipListen {
                 listeners.append((gossip, "node \(parsed.node.name) (gossip)", parsed.path.appending("gossip_listen")))
             }
+            if let https = parsed.node.httpsListen {
+                listeners.append((https, "node \(parsed.node.name) (https)", parsed.path.appending("https_listen")))
+            }
             if let metrics = parsed.node.metricsListen {
                 listeners.append((metrics, "node \(parsed.node.name) (metrics)", parsed.path.appending("metrics_listen")))
             }

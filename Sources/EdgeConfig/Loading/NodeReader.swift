@@ -12,7 +12,7 @@ struct ParsedNode {
 
 /// Reads one `[[nodes]]` entry on top of the defaults.
 enum NodeReader {
-    static let keys = ["name", "role", "listen", "metrics_listen", "gossip_listen", "admin_listen", "dns_listen", "public_address", "location", "cache",
+    static let keys = ["name", "role", "listen", "https_listen", "metrics_listen", "gossip_listen", "admin_listen", "dns_listen", "public_address", "location", "cache",
                        "upstream", "limits", "logging", "gossip", "compression"]
     static let locationExpected = "a table with latitude, longitude and region, "
         + "such as { latitude = 50.11, longitude = 8.68, region = \"eu-central\" }"
@@ -39,6 +39,7 @@ enum NodeReader {
             throw reader.missing("listen", expected: TableReader.listenExpected)
         }
         let metricsListen = try reader.listenAddress("metrics_listen")
+        let httpsListen = try reader.listenAddress("https_listen")
         let gossipListen = try reader.listenAddress("gossip_listen")
         let dnsListen = try reader.listenAddress("dns_listen")
         let addressExpected = "a literal IPv4 or IPv6 address such as \"192.0.2.10\""
@@ -56,6 +57,7 @@ enum NodeReader {
                                      cache: defaults.cache, upstream: defaults.upstream,
                                      limits: defaults.limits, logging: defaults.logging)
         node.metricsListen = metricsListen
+        node.httpsListen = httpsListen
         node.gossipListen = gossipListen
         node.dnsListen = dnsListen
         node.publicAddress = publicAddress

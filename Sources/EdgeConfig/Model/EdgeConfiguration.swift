@@ -6,6 +6,8 @@ public struct EdgeConfiguration: Sendable, Equatable {
     public var admin = AdminSettings()
     /// `[dns]`: the zone DNS responders serve and how they steer clients to edges.
     public var dns = DNSSettings()
+    /// `[tls]`: certificates for HTTPS listeners (`https_listen`) and HTTP/2 limits.
+    public var tls = TLSSettings()
     public var nodes: [NodeConfiguration]
     public var origins: [OriginConfiguration]
     /// What `[defaults]` said, for display; nodes already include it.

@@ -36,6 +36,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var listen: SocketAddressSpec
     /// Where `GET /metrics` (Prometheus text) is served, apart from public traffic; `nil` serves no metrics.
     public var metricsListen: SocketAddressSpec?
+    /// Where this node terminates TLS (HTTP/2 and HTTP/1.1 by ALPN) with the `[tls]` certificates; `nil`: no HTTPS.
+    public var httpsListen: SocketAddressSpec?
     /// The UDP address this node gossips on; `nil` keeps the node out of the gossip membership.
     public var gossipListen: SocketAddressSpec?
     /// Where this node answers DNS for the `[dns]` zone (UDP and TCP on the same port); `nil` runs no responder.

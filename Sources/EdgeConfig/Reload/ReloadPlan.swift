@@ -71,6 +71,11 @@ public struct ReloadPlan: Sendable, Equatable {
         plan.compare("[cluster]", old.cluster, new.cluster)
         plan.compare("[admin]", old.admin, new.admin)
         plan.compare("[dns]", old.dns, new.dns)
+        // Certificates are live (new handshakes get them; open connections keep theirs); the HTTP/2 limits are
+        // read when the listener starts.
+        plan.compare("tls.certificates", old.tls.certificates, new.tls.certificates, live: true)
+        plan.compare("tls.http2", old.tls.http2, new.tls.http2)
+        plan.compare("https_listen", before.httpsListen, after.httpsListen)
         plan.compare("[[origins]]", old.origins, new.origins)
         // Other nodes' entries matter too (shields, gossip seeds, DNS answers).
         plan.compare("[[nodes]] (other nodes)", old.nodes.filter { $0.name != name },
@@ -85,6 +90,7 @@ public struct ReloadPlan: Sendable, Equatable {
         guard let index = old.nodes.firstIndex(where: { $0.name == name }),
               let after = new.nodes.first(where: { $0.name == name }) else { return old }
         var result = old
+        result.tls.certificates = new.tls.certificates
         var limits = after.limits
         limits.maxConnections = old.nodes[index].limits.maxConnections
         limits.drainTimeout = old.nodes[index].limits.drainTimeout

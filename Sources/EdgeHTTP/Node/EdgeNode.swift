@@ -18,6 +18,8 @@ public final class EdgeNode: Service, Sendable {
     public let store: TieredStore
     public let engine: ProxyEngine
     public let server: EdgeServer
+    /// The HTTPS listener, when `settings.https` asks for one: the same engine behind TLS, h2 and HTTP/1.1.
+    public let secureServer: EdgeServer?
     public let metricsEndpoint: MetricsEndpoint?
     public let registry: PrometheusCollectorRegistry
     /// Connections and requests, for the load this node gossips.
@@ -132,6 +134,15 @@ public final class EdgeNode: Service, Sendable {
         }, live: live)
         server = EdgeServer(settings: settings.server, engine: engine, observer: observer, group: group,
                             logger: logger)
+        if let https = settings.https {
+            var secure = settings.server
+            secure.host = https.host
+            secure.port = https.port
+            secureServer = EdgeServer(settings: secure, engine: engine, observer: observer, group: group,
+                                      logger: logger, tls: https.tls)
+        } else {
+            secureServer = nil
+        }
         if let host = settings.metricsHost, let port = settings.metricsPort {
             let refresh = Self.scrapeRefresh(store: store, engine: engine, health: health, settings: settings,
                                              process: processMetrics, hooks: scrapeHooks)
@@ -149,6 +160,7 @@ public final class EdgeNode: Service, Sendable {
         registerHealthEndpoint()
         if let metricsEndpoint { try await metricsEndpoint.start() }
         let port = try await server.start()
+        if let secureServer { try await secureServer.start() }
         if let checker {
             checkerTask.withLock { $0 = Task { await checker.run() } }
         }
@@ -292,6 +304,9 @@ public final class EdgeNode: Service, Sendable {
         return memory.capacityBytes > 0 ? Double(memory.bytes) / Double(memory.capacityBytes) : 0
     }
 
+    /// The port the HTTPS listener is bound to, once started.
+    public var httpsPort: Int? { secureServer?.boundPort }
+
     /// The port `/metrics` is served on, once started.
     public var metricsPort: Int? { metricsEndpoint?.boundPort }
 
@@ -317,7 +332,9 @@ public final class EdgeNode: Service, Sendable {
         drainFlag.set()
         checkerTask.withLock { $0?.cancel() }
         ledgerRetryTask.withLock { $0?.cancel() }
+        async let secureDrained: Void = secureServer?.drain() ?? ()
         await server.drain()
+        await secureDrained
         await metricsEndpoint?.stop()
         try? await client.shutdown()
         try? await ioPool.shutdownGracefully()

@@ -40,6 +40,9 @@ public struct EdgeNodeSettings: Sendable {
     /// What `edge_build_info` reports.
     public var buildVersion = "dev"
     public var buildCommit = "unknown"
+    /// The HTTPS listener (TLS with SNI, h2 or HTTP/1.1 by ALPN); `nil` serves plain HTTP only. Its host and
+    /// port; every other limit is `server`'s.
+    public var https: HTTPSListener?
 
     public init(name: String, server: ServerSettings, proxy: ProxySettings, memoryCapacityBytes: Int = 256 << 20,
                 memoryMaxObjectBytes: Int = 16 << 20, diskPath: String? = nil, diskCapacityBytes: Int = 1 << 30,
@@ -61,5 +64,19 @@ public struct EdgeNodeSettings: Sendable {
         self.accessLog = accessLog
         self.metricsHost = metricsHost
         self.metricsPort = metricsPort
+    }
+}
+
+/// Where a node terminates TLS and with what.
+public struct HTTPSListener: Sendable {
+    public var host: String
+    /// 0 picks an ephemeral port (tests).
+    public var port: Int
+    public var tls: TLSTermination
+
+    public init(host: String, port: Int, tls: TLSTermination) {
+        self.host = host
+        self.port = port
+        self.tls = tls
     }
 }

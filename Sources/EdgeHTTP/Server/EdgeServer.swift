@@ -7,6 +7,8 @@ import NIOCore
 import NIOExtras
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
+import NIOTLS
 import ServiceLifecycle
 import Synchronization
 
@@ -28,10 +30,13 @@ public final class EdgeServer: Service, Sendable {
     private let quiesce: ServerQuiescingHelper
     private let channel = Mutex<(any Channel)?>(nil)
     private let now: @Sendable () -> Double
+    /// Set for an HTTPS listener: TLS with SNI, then h2 or HTTP/1.1 by ALPN.
+    public let tls: TLSTermination?
 
     public init(settings: ServerSettings, engine: ProxyEngine, observer: RequestObserver, group: any EventLoopGroup,
-                logger: Logger, now: @escaping @Sendable () -> Double = wallClockSeconds) {
+                logger: Logger, tls: TLSTermination? = nil, now: @escaping @Sendable () -> Double = wallClockSeconds) {
         self.settings = settings
+        self.tls = tls
         self.liveSettings = LiveSettings(settings)
         self.engine = engine
         self.observer = observer
@@ -52,6 +57,8 @@ public final class EdgeServer: Service, Sendable {
         let logger = self.logger
         let quiesce = self.quiesce
         let liveSettings = self.liveSettings
+        let tls = self.tls
+        let sslContext = try tls.map { try $0.store.makeServerContext() }
         let bodyTempDirectory = Self.prepareBodyTempDirectory(settings: settings, logger: logger)
         let fileLimit = FileDescriptorLimit.current()?.soft ?? 1024
         let maxConnections = settings.maxConnections
@@ -82,38 +89,34 @@ public final class EdgeServer: Service, Sendable {
                 }
                 metrics.connectionOpened()
                 channel.closeFuture.whenComplete { _ in metrics.connectionClosed() }
-                let connection = ConnectionLimits(liveSettings.current)
+                let parts = PipelineParts(connection: ConnectionLimits(liveSettings.current), engine: engine,
+                                          observer: observer, bodyTempDirectory: bodyTempDirectory, now: now,
+                                          logger: logger)
                 return channel.eventLoop.makeCompletedFuture {
-                    let guardState = ConnectionGuard(now: now(), limits: connection.guardLimits)
+                    guard let tls, let sslContext else {
+                        try parts.configureHTTP1(channel)
+                        return
+                    }
+                    // HTTPS: TLS first (SNI picks the certificate from the store), then ALPN picks h2 or HTTP/1.1.
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(ConnectionGuardHandler(
-                        guardState: guardState, now: now,
-                        onClose: { reason in
-                            metrics.connectionClosedByNode(reason: reason)
-                            logger.debug("closing connection", metadata: ["reason": "\(reason)"])
-                        }))
-                    // Outbound header validation is off: response fields come from upstream responses NIO's parser
-                    // already accepted, or from this node, which never puts CR/LF in a value (Cache-Status
-                    // details are sf-strings); validating them again on every hit costs ~8% of the hit path.
-                    // Extension methods (RFC 9110 §9.1) get past NIO's parser, which knows a fixed list only.
-                    let methods = ExtensionMethodQueue()
-                    try sync.addHandler(ExtensionMethodAdapter(queue: methods))
-                    try sync.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false,
-                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: connection.decoderLimits)
-                    try sync.addHandler(ExtensionMethodRestorer(queue: methods),
-                                        position: .after(sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)))
-                    try sync.addHandler(RequestLifecycleHandler())
-                    try sync.addHandler(HTTPRequestHandler(engine: engine, observer: observer, limits: connection.requestLimits,
-                                                           bodyBufferBytes: connection.bodyBufferBytes,
-                                                           bodyTempDirectory: bodyTempDirectory, now: now,
-                                                           eventLoop: channel.eventLoop))
+                    try sync.addHandler(NIOSSLServerHandler(context: sslContext))
+                    try sync.addHandler(HandshakeTimeoutHandler(seconds: tls.handshakeTimeout))
+                    try sync.addHandler(ApplicationProtocolNegotiationHandler { result, channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            if case .negotiated("h2") = result {
+                                try parts.configureHTTP2(channel, limits: tls.http2)
+                            } else {
+                                try parts.configureHTTP1(channel)
+                            }
+                        }
+                    })
                 }
             }
         let bound = try await bootstrap.bind(host: settings.host, port: settings.port).get()
         channel.withLock { $0 = bound }
         let port = bound.localAddress?.port ?? settings.port
         logger.info("listening", metadata: ["address": "\(settings.host):\(port)",
+                                            "scheme": "\(tls == nil ? "http" : "https")",
                                             "max_connections": "\(maxConnections)",
                                             "open_file_limit": "\(fileLimit)"])
         return port

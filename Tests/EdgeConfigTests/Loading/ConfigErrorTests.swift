@@ -78,7 +78,7 @@ import Testing
     @Test func nestedArraysOnTheirOwnLinesAreNotTableHeaders() throws {
         let text = "x = [\n  [{ a = 1 }],\n  [+1],\n  [\n    [-2],\n  ],\n]\n" + minimal
         #expect(ConfigFixtures.error(text)?.description
-                    == "edge.conf:1: x: unknown key; expected one of: cluster, admin, dns, defaults, origins, nodes")
+                    == "edge.conf:1: x: unknown key; expected one of: cluster, admin, dns, tls, defaults, origins, nodes")
     }
 
     @Test func nulCharacterIsRejectedNotTruncated() {
@@ -109,7 +109,7 @@ import Testing
 
     @Test func unrelatedKeyListsTheValidOnes() {
         expectError("colour = \"red\"\n" + minimal,
-                    "edge.conf:1: colour: unknown key; expected one of: cluster, admin, dns, defaults, origins, nodes",
+                    "edge.conf:1: colour: unknown key; expected one of: cluster, admin, dns, tls, defaults, origins, nodes",
                     kind: .unknownKey)
         expectError(minimal + "[[node]]\nname = \"edge-2\"\n",
                     "edge.conf:12: node: unknown key; did you mean nodes?", kind: .unknownKey)
@@ -117,7 +117,7 @@ import Testing
 
     @Test func unknownKeysAreReportedInFileOrder() {
         expectError(minimal + "zzz = 1\naaa = 2\n",
-                    "edge.conf:12: nodes[0].zzz: unknown key; expected one of: name, role, listen, metrics_listen, gossip_listen, "
+                    "edge.conf:12: nodes[0].zzz: unknown key; expected one of: name, role, listen, https_listen, metrics_listen, gossip_listen, "
                         + "admin_listen, dns_listen, public_address, location, cache, upstream, limits, logging, gossip, "
                         + "compression", kind: .unknownKey)
     }

@@ -37,6 +37,13 @@ struct DemoClusterTests {
             #expect(up.log.contains("http://\(host):8080/"), "no URL for \(host) in:\n\(up.log)")
         }
 
+        // HTTPS: `edge up` made the demo CA under var/tls and printed its path; README's curl works over h2.
+        let ca = directory.appendingPathComponent("var/tls/ca.pem").path
+        #expect(up.log.contains("var/tls/ca.pem"), "edge up should print the CA path; log:\n\(up.log)")
+        let https = try await Tool.curl(port: 8443, path: "/", address: "127.0.0.11",
+                                        ["--cacert", ca, "-w", "%{http_version} %{http_code}"])
+        #expect(https.stdout == "2 200", "curl over HTTPS to edge-1: \(https.stdout) \(https.stderr)")
+
         // Gossip must see the edges alive before the responder routes by distance: poll, bounded.
         let boston = "203.0.113.0/24", munich = "192.0.2.0/24"
         var bostonAnswer: String?, munichAnswer: String?
