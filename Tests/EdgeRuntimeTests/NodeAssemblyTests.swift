@@ -19,7 +19,9 @@ struct NodeAssemblyTests {
     @Test("an edge's settings name its shields as upstreams and its origins as fallback")
     func edgeSettings() throws {
         let configuration = try ConfigLoader.load(path: Self.exampleConfig)
-        let edge = try configuration.node(named: "edge-1")
+        var edge = try configuration.node(named: "edge-1")
+        // The demo's certificates exist only once `edge up` made them (var/tls); HTTPS has tests of its own.
+        edge.httpsListen = nil
         let settings = try NodeSettingsMapper.settings(for: edge, in: configuration)
         #expect(settings.shields.map(\.name) == ["shield-1", "shield-2"])
         #expect(settings.shields.allSatisfy { $0.tier == .shield })
@@ -27,6 +29,19 @@ struct NodeAssemblyTests {
         #expect(settings.server.host == "127.0.0.11" && settings.server.port == 8080)
         #expect(settings.proxy.tier == .edge)
         let shield = try NodeSettingsMapper.settings(for: try configuration.node(named: "shield-1"), in: configuration)
+        // An HTTPS listener whose certificate files are missing is refused with the file, line and key.
+        var secure = try configuration.node(named: "edge-1")
+        secure.httpsListen = SocketAddressSpec(host: "127.0.0.1", port: 18443)
+        var missing = configuration
+        if !missing.tls.certificates.isEmpty {
+            missing.tls.certificates[0].certificatePath = "/nonexistent/edge.pem"
+            #expect(throws: (any Error).self) { try NodeSettingsMapper.settings(for: secure, in: missing) }
+            do {
+                _ = try NodeSettingsMapper.settings(for: secure, in: missing)
+            } catch {
+                #expect("\(error)".contains("tls.certificates[0].cert"), "\(error)")
+            }
+        }
         #expect(shield.shields.isEmpty)
         #expect(shield.proxy.tier == .shield)
     }
@@ -60,6 +75,7 @@ struct NodeAssemblyTests {
         var edge = try configuration.node(named: "edge-1")
         // Without gossip, DNS and admin listeners: building must not bind anything.
         edge.gossipListen = nil
+        edge.httpsListen = nil
         edge.dnsListen = nil
         edge.adminListen = nil
         let assembly = try NodeAssembly(configuration: configuration, nodeConfiguration: edge,

@@ -17,6 +17,11 @@ public final class LiveTraffic: Sendable {
     static let healthProbePrefix = "/.well-known/edge/health"
 
     private let state = Mutex(State())
+    /// Every `sketchSampling`-th response updates the top-URL sketches, with that weight: the sketches hash and
+    /// compare URLs under the lock, which every response would otherwise pay on the hit path. Heavy hitters are
+    /// what sampling keeps; the per-second counts stay exact.
+    static let sketchSampling = 4
+    private let responses = Atomic<Int>(0)
 
     public init() {}
 
@@ -25,10 +30,13 @@ public final class LiveTraffic: Sendable {
         guard !target.hasPrefix(Self.healthProbePrefix) else { return }
         let hit = phase == .hit || phase == .stale || phase == .staleUpdating || phase == .revalidated
         let miss = phase == .miss || phase == .expired || phase == .uncacheable
+        let sampled = responses.add(1, ordering: .relaxed).newValue % Self.sketchSampling == 0
         state.withLock { state in
             state.interval.record(status: status, hit: hit, miss: miss, bytes: bytes, upstreamSeconds: upstreamSeconds)
-            state.topURLs.offer(target)
-            if miss { state.topMisses.offer(target) }
+            if sampled {
+                state.topURLs.offer(target, weight: Self.sketchSampling)
+                if miss { state.topMisses.offer(target, weight: Self.sketchSampling) }
+            }
         }
     }
 

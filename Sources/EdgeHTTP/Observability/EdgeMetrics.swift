@@ -25,6 +25,13 @@ public final class EdgeMetrics: Sendable {
     /// Responses by (code, method class, cache result, protocol): created on first use, bounded by the few
     /// values each label takes.
     private let responses: Mutex<[ResponseKey: Counter]>
+    /// `edge_responses_total` for what nearly every request is (GET or HEAD over HTTP/1.1, answered 200, 206,
+    /// 304 or 404 from the cache or upstream), created up front so the hit path counts with one atomic add and
+    /// no lock; every other combination takes the locked table above.
+    private let commonResponses: [CachePhase: [Counter]]
+    private static let commonCodes = [200, 206, 304, 404]
+    private static let commonPhases: [CachePhase] = [.hit, .miss, .stale, .staleUpdating, .revalidated, .expired,
+                                                     .uncacheable]
     private let durations: [CachePhase: Metrics.Timer]
     private let requestBodyBytes: Counter
     private let probes: Counter
@@ -68,6 +75,16 @@ public final class EdgeMetrics: Sendable {
         upstreamFailovers = Counter(label: "edge_upstream_failovers_total", factory: factory)
         staleIfErrorSaves = Counter(label: "edge_stale_if_error_total", factory: factory)
         responses = Mutex([:])
+        var common: [CachePhase: [Counter]] = [:]
+        for phase in Self.commonPhases {
+            common[phase] = Self.commonCodes.map { code in
+                Counter(label: "edge_responses_total", dimensions: [
+                    ("code", String(code)), ("class", "\(code / 100)xx"), ("method", "read"),
+                    ("cache", phase.rawValue), ("protocol", "http/1.1"),
+                ], factory: factory)
+            }
+        }
+        commonResponses = common
         var durations: [CachePhase: Metrics.Timer] = [:]
         for phase in CachePhase.allCases {
             durations[phase] = Metrics.Timer(label: "edge_request_duration_seconds",
@@ -112,6 +129,13 @@ public final class EdgeMetrics: Sendable {
     /// Counts one client response with its status, method, protocol and duration (seconds from head to end).
     public func responded(status: Int, method: String, phase: CachePhase, protocolName: String,
                           seconds: Double, requestBodyBytes: Int) {
+        durations[phase]?.recordNanoseconds(Int64(max(0, seconds) * 1e9))
+        if requestBodyBytes > 0 { self.requestBodyBytes.increment(by: requestBodyBytes) }
+        if protocolName == "http/1.1", method == "GET" || method == "HEAD", let row = commonResponses[phase],
+           let index = Self.commonCodes.firstIndex(of: status) {
+            row[index].increment()
+            return
+        }
         let key = ResponseKey(code: status, methodClass: Self.methodClass(method), phase: phase,
                               protocolName: protocolName)
         let counter = responses.withLock { counters -> Counter in
@@ -124,8 +148,6 @@ public final class EdgeMetrics: Sendable {
             return counter
         }
         counter.increment()
-        durations[phase]?.recordNanoseconds(Int64(max(0, seconds) * 1e9))
-        if requestBodyBytes > 0 { self.requestBodyBytes.increment(by: requestBodyBytes) }
     }
 
     /// A health probe answered: counted apart from client traffic.

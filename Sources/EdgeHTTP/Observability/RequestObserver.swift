@@ -62,7 +62,12 @@ public final class RequestObserver: Sendable {
 
     /// `http/1.1`, `http/1.0`, `h2`: the protocol label of the responses family.
     static func protocolName(_ version: HTTPVersion) -> String {
-        version.major == 2 ? "h2" : "http/\(version.major).\(version.minor)"
+        switch (version.major, version.minor) {
+        case (1, 1): return "http/1.1"  // literals: no string built per request
+        case (1, 0): return "http/1.0"
+        case (2, _): return "h2"
+        default: return "http/\(version.major).\(version.minor)"
+        }
     }
 
     func rejected(head: HTTPRequestHead, status: HTTPResponseStatus, reason: String, client: String) {
