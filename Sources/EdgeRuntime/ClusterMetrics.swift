@@ -50,6 +50,9 @@ final class ClusterMetrics: Sendable {
         for code in Set(DNSResponseCode.known).union(stats.responses.keys) {
             total("edge_dns_responses_total", [("rcode", code.description)], stats.responses[code] ?? 0)
         }
+        for label in DNSServerStats.namedTypes.map(\.description) + ["other"] {
+            total("edge_dns_questions_total", [("type", label)], stats.questionsByType[label] ?? 0)
+        }
         total("edge_dns_truncated_total", [], stats.truncated)
         for reason in DNSDropReason.allCases {
             total("edge_dns_dropped_total", [("reason", reason.rawValue)], stats.dropped[reason] ?? 0)

@@ -6,6 +6,9 @@ public struct DNSServerStats: Hashable, Sendable {
     public var udpQueries = 0
     /// Length-framed messages received over TCP.
     public var tcpQueries = 0
+    /// Queries with a question, by its type (`A`, `AAAA`, `NS`, …; types without a name count as `other`, so
+    /// the label set stays bounded whatever a sender puts in QTYPE).
+    public var questionsByType: [String: Int] = [:]
     /// Responses sent, by response code.
     public var responses: [DNSResponseCode: Int] = [:]
     /// UDP responses cut to header + question with TC=1.
@@ -29,6 +32,13 @@ public struct DNSServerStats: Hashable, Sendable {
 
     /// Every query received, both transports.
     public var queries: Int { udpQueries + tcpQueries }
+
+    /// The types a zone like this one is asked about, by name; anything else is `other`.
+    public static let namedTypes: [DNSRecordType] = [.a, .aaaa, .ns, .soa, .cname, .txt, .mx, .ptr, .any]
+
+    static func typeLabel(_ type: DNSRecordType) -> String {
+        namedTypes.contains(type) ? type.description : "other"
+    }
 }
 
 /// The shared, locked counters behind `DNSServerStats`. One short critical section per packet; the event loops
@@ -47,6 +57,9 @@ final class DNSServerCounters: @unchecked Sendable {
             switch transport {
             case .udp: stats.udpQueries += 1
             case .tcp: stats.tcpQueries += 1
+            }
+            if let question = result.question {
+                stats.questionsByType[DNSServerStats.typeLabel(question.type), default: 0] += 1
             }
             if let code = result.responseCode { stats.responses[code, default: 0] += 1 }
             if let reason = result.dropReason { stats.dropped[reason, default: 0] += 1 }

@@ -61,6 +61,7 @@ public enum MetricCatalog {
         // DNS.
         "edge_dns_queries_total": "DNS queries received, by transport.",
         "edge_dns_responses_total": "DNS responses sent, by response code.",
+        "edge_dns_questions_total": "DNS queries by question type (A, AAAA, NS, SOA, CNAME, TXT, MX, PTR, ANY, other).",
         "edge_dns_truncated_total": "UDP DNS responses truncated (TC=1) so the client retries over TCP.",
         "edge_dns_dropped_total": "DNS packets that got no response, by reason.",
         "edge_dns_last_known_answers_total": "Routed DNS answers served from the last-known table because no edge was usable.",

@@ -65,6 +65,8 @@ import Testing
         #expect(stats.responses[.nameError] == 1)
         #expect(stats.responses[.refused] == 1)
         #expect(stats.responses[.noError] == 2)
+        // Questions by type: A twice (one NXDOMAIN, one REFUSED), AAAA and NS once each.
+        #expect(stats.questionsByType == ["A": 2, "AAAA": 1, "NS": 1])
         await fixture.server.stop()
     }
 

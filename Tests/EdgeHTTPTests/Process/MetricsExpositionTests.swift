@@ -68,6 +68,7 @@ struct MetricsExpositionTests {
         }
         #expect(edge.contains("code=\"404\""), "a 404 was sent: edge_responses_total should count it")
         #expect(edge.contains("edge_gossip_members{state=\"alive\"} 5"), "five nodes alive in gossip")
+        #expect(edge.contains("edge_dns_questions_total{type=\"A\"} 1"), "the dig asked edge-1 for an A record")
         // The probe is counted apart: not as a client response.
         #expect(edge.contains("edge_probe_requests_total 1") || edge.contains("edge_probe_requests_total 2"),
                 "probe counter: \(edge.split(separator: "\n").filter { $0.contains("probe") })")
