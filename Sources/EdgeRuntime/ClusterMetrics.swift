@@ -3,7 +3,6 @@ import EdgeDNS
 import EdgeHTTP
 import Metrics
 import Prometheus
-import Synchronization
 
 /// Exports what gossip and the DNS responder count (plain counters in modules that do not depend on a metrics
 /// library) as Prometheus families at scrape time.
@@ -12,7 +11,7 @@ import Synchronization
 /// the difference from the totals it last exported.
 final class ClusterMetrics: Sendable {
     private let factory: CatalogMetricsFactory
-    private let exported = Mutex<[SeriesKey: Int]>([:])
+    private let totals = ExportedTotals()
 
     init(registry: PrometheusCollectorRegistry) {
         factory = CatalogMetricsFactory(registry: registry)
@@ -62,18 +61,9 @@ final class ClusterMetrics: Sendable {
 
     /// Brings the counter `label{dimensions}` up to `value`.
     private func total(_ label: String, _ dimensions: [(String, String)], _ value: Int) {
-        let key = SeriesKey(label: label, dimensions: dimensions.map { "\($0.0)=\($0.1)" })
-        let delta = exported.withLock { exported -> Int in
-            let delta = max(0, value - (exported[key] ?? 0))
-            exported[key] = max(value, exported[key] ?? 0)
-            return delta
-        }
+        let series = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        let delta = Int(totals.growth(of: series, to: Double(value)))
         let counter = Counter(label: label, dimensions: dimensions, factory: factory)
         if delta > 0 { counter.increment(by: delta) }
-    }
-
-    private struct SeriesKey: Hashable {
-        var label: String
-        var dimensions: [String]
     }
 }

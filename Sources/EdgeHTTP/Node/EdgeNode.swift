@@ -126,12 +126,9 @@ public final class EdgeNode: Service, Sendable {
                              client: client, ioPool: ioPool, metrics: metrics, logger: logger,
                              purgeLedger: sharedLedger)
         accessLog = try settings.accessLog.map { try AccessLog(destination: $0, format: settings.accessLogFormat) }
-        let (cdnID, tier) = (settings.proxy.cdnID, settings.proxy.tier)
         let observer = RequestObserver(metrics: metrics, load: load, accessLog: accessLog, logger: logger,
-                                       now: wallClockSeconds, requestID: { headers in
-            RequestID.resolve(headers, trusted: ClientAddressHeaders.comesFromClusterTier(headers, cdnID: cdnID,
-                                                                                          tier: tier))
-        }, live: live)
+                                       now: wallClockSeconds, requestID: { [engine] in engine.requestID(for: $0) },
+                                       live: live)
         server = EdgeServer(settings: settings.server, engine: engine, observer: observer, group: group,
                             logger: logger)
         if let https = settings.https {

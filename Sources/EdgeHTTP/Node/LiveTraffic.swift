@@ -13,8 +13,6 @@ public final class LiveTraffic: Sendable {
     }
 
     public static let sketchCapacity = 64
-    /// Path prefix of the health probe endpoint (`LocalEndpoints`).
-    static let healthProbePrefix = "/.well-known/edge/health"
 
     private let state = Mutex(State())
     /// Every `sketchSampling`-th response updates the top-URL sketches, with that weight: the sketches hash and
@@ -25,9 +23,9 @@ public final class LiveTraffic: Sendable {
 
     public init() {}
 
-    /// Counts one answered request; called once per response by `RequestObserver`.
+    /// Counts one answered request; called once per client response by `RequestObserver`, which keeps health
+    /// probes out before it gets here.
     public func record(target: String, status: Int, phase: CachePhase, bytes: Int, upstreamSeconds: Double?) {
-        guard !target.hasPrefix(Self.healthProbePrefix) else { return }
         let hit = phase == .hit || phase == .stale || phase == .staleUpdating || phase == .revalidated
         let miss = phase == .miss || phase == .expired || phase == .uncacheable
         let sampled = responses.add(1, ordering: .relaxed).newValue % Self.sketchSampling == 0

@@ -44,7 +44,7 @@ public final class EdgeMetrics: Sendable {
     private let purgeRules: Gauge
     private let purgeApply: Metrics.Timer
     /// Cumulative store counts already exported, so a scrape adds only what happened since the last one.
-    private let exportedStoreCounts = Mutex<(memoryEvictions: Int, diskEvictions: Int, promotions: Int)>((0, 0, 0))
+    private let storeTotals = ExportedTotals()
     private let tierGauges: [String: Gauge]
     private let factory: any MetricsFactory
     /// Bytes coded, variants stored, hot recompressions.
@@ -258,15 +258,9 @@ public final class EdgeMetrics: Sendable {
 
     /// Refreshes the per-tier gauges from the store; called just before metrics are exported.
     public func updateStorageGauges(_ stats: (memory: TierStats, disk: TierStats?), promotions: Int = 0) {
-        let (memoryEvicted, diskEvicted, promoted) = exportedStoreCounts.withLock { exported in
-            let deltas = (max(0, stats.memory.evictions - exported.memoryEvictions),
-                          max(0, (stats.disk?.evictions ?? 0) - exported.diskEvictions),
-                          max(0, promotions - exported.promotions))
-            exported = (stats.memory.evictions, stats.disk?.evictions ?? 0, promotions)
-            return deltas
-        }
-        evicted(tier: "memory", count: memoryEvicted)
-        evicted(tier: "disk", count: diskEvicted)
+        evicted(tier: "memory", count: Int(storeTotals.growth(of: "memory", to: Double(stats.memory.evictions))))
+        evicted(tier: "disk", count: Int(storeTotals.growth(of: "disk", to: Double(stats.disk?.evictions ?? 0))))
+        let promoted = Int(storeTotals.growth(of: "promotions", to: Double(promotions)))
         if promoted > 0 { promotionsCounter.increment(by: promoted) }
         tierGauges["memory.objects"]?.record(stats.memory.objects)
         tierGauges["memory.bytes"]?.record(stats.memory.bytes)

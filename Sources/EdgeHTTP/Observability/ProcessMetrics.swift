@@ -1,7 +1,6 @@
 import CoreMetrics
 import Foundation
 import Metrics
-import Synchronization
 
 /// The standard `process_*` families (CPU, memory, file descriptors, start time), read from `/proc/self` at scrape
 /// time, and `edge_build_info`. Where `/proc` is missing (not Linux) the families stay at zero.
@@ -11,7 +10,7 @@ public final class ProcessMetrics: Sendable {
     private let openFDs: Gauge
     private let maxFDs: Gauge
     private let startTime: Gauge
-    private let exportedCPU = Mutex<Double>(0)
+    private let totals = ExportedTotals()
 
     public init(factory: any MetricsFactory, version: String, commit: String) {
         cpuSeconds = FloatingPointCounter(label: "process_cpu_seconds_total", factory: factory)
@@ -29,11 +28,7 @@ public final class ProcessMetrics: Sendable {
         if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
            let fields = ProcSelfStat(parsing: stat), ticks > 0 {
             let cpu = Double(fields.userTicks + fields.systemTicks) / ticks
-            let delta = exportedCPU.withLock { exported -> Double in
-                let delta = max(0, cpu - exported)
-                exported = max(exported, cpu)
-                return delta
-            }
+            let delta = totals.growth(of: "cpu", to: cpu)
             if delta > 0 { cpuSeconds.increment(by: delta) }
             let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
             residentBytes.record(Double(fields.residentPages) * pageSize)

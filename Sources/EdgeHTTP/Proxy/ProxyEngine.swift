@@ -72,10 +72,9 @@ public final class ProxyEngine: Sendable {
     }
 
     /// The request id for `request` (`RequestID`): the one a trusted tier sent, or a new one.
-    func requestID(for request: ProxyRequest) -> String {
-        let trusted = ClientAddressHeaders.comesFromClusterTier(request.head.headers, cdnID: settings.cdnID,
-                                                               tier: settings.tier)
-        return RequestID.resolve(request.head.headers, trusted: trusted)
+    func requestID(for headers: HTTPHeaders) -> String {
+        let trusted = ClientAddressHeaders.comesFromClusterTier(headers, cdnID: settings.cdnID, tier: settings.tier)
+        return RequestID.resolve(headers, trusted: trusted)
     }
 
     /// A Cache-Status entry for this node with only a detail (refusals, errors).

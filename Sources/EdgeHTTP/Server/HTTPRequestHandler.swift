@@ -242,7 +242,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
         flow.setExecutor(executor)
         // The async path may go upstream: the request gets its id (forwarded as X-Request-Id, logged) and a
         // trace the fetch fills in. The event-loop fast path never needs either.
-        flow.request.trace = UpstreamTrace(requestID: engine.requestID(for: flow.request))
+        flow.request.trace = UpstreamTrace(requestID: engine.requestID(for: flow.request.head.headers))
         // Interim 1xx responses from upstream are relayed until the final head is written, and never to an
         // HTTP/1.0 client, which cannot parse them (RFC 9110 §15.2).
         let interimOpen = NIOLoopBoundBox(true, eventLoop: context.eventLoop)
