@@ -138,7 +138,7 @@ final class Supervisor: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
                 guard let self else { return }
-                print("\nedge up: stopping every process")
+                Console.line("\nedge up: stopping every process")
                 self.stopAll()
                 self.finished.signal()
             }
@@ -157,8 +157,7 @@ final class Supervisor: @unchecked Sendable {
             let nodes = self.lock.withLock {
                 self.children.filter { $0.plan.arguments.first == "run" && $0.process.isRunning }
             }
-            let line = "edge up: reloading \(nodes.map(\.plan.name).joined(separator: ", "))\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+            Console.line("edge up: reloading \(nodes.map(\.plan.name).joined(separator: ", "))")
             for node in nodes { kill(node.process.processIdentifier, SIGHUP) }
         }
         source.resume()

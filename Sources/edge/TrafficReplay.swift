@@ -6,7 +6,7 @@ import NIOHTTP1
 /// `edge up --traffic`: a bounded, realistic request mix through the cluster's edges so the dashboard has
 /// something to show. Popular paths follow a Zipf law over a few hundred keys (the dev origin's files, each under
 /// many `?v=` versions, which are distinct cache keys); a few percent are cold, never-repeated keys (misses that
-/// reach the origin); every 30 s one popular URL is purged through the admin API. Runs until the process stops.
+/// reach the origin); 5 s in and then every 30 s one popular URL is purged through the admin API. Runs until the process stops.
 struct TrafficReplay: Sendable {
     struct Target: Sendable {
         var name: String
@@ -60,13 +60,14 @@ struct TrafficReplay: Sendable {
         while !Task.isCancelled, !(await Self.get(first.baseURL + "/index.html", host: host)) {
             try? await Task.sleep(for: .milliseconds(500))
         }
-        print("edge up: replaying traffic at \(Int(requestsPerSecond)) req/s over \(Self.keys.count) keys "
+        Console.line("edge up: replaying traffic at \(Int(requestsPerSecond)) req/s over \(Self.keys.count) keys "
               + "through \(edges.map(\.name).joined(separator: ", "))")
         var random = SystemRandomNumberGenerator()
         let interval = 1 / max(1, requestsPerSecond)
         let counter = ReplayCounter()
         var sent = 0
-        var lastPurge = ContinuousClock.now
+        // The first purge comes 5 s in, so a newcomer sees one in the purge log at once; then one every 30 s.
+        var lastPurge = ContinuousClock.now - .seconds(25)
         var lastReport = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
@@ -89,7 +90,7 @@ struct TrafficReplay: Sendable {
                 if ContinuousClock.now - lastReport > .seconds(30) {
                     lastReport = ContinuousClock.now
                     let (ok, failed) = await counter.take()
-                    print("edge up: traffic: \(ok) responses, \(failed) failed in the last 30 s")
+                    Console.line("edge up: traffic: \(ok) responses, \(failed) failed in the last 30 s")
                 }
                 try? await Task.sleep(for: .seconds(interval))
             }
@@ -119,9 +120,9 @@ struct TrafficReplay: Sendable {
         do {
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
             _ = try await response.body.collect(upTo: 1 << 20)
-            print("edge up: traffic: purged \(url) (\(response.status.code))")
+            Console.line("edge up: traffic: purged \(url) (\(response.status.code))")
         } catch {
-            print("edge up: traffic: purge of \(url) failed: \(error)")
+            Console.line("edge up: traffic: purge of \(url) failed: \(error)")
         }
     }
 }

@@ -48,7 +48,7 @@ struct UpCommand: ParsableCommand {
         do {
             if let ca = try Self.ensureDemoCertificates(configuration) {
                 // Unbuffered, like the supervisor's own lines, so it shows before the children's output.
-                FileHandle.standardOutput.write(Data("edge up: HTTPS clients trust the demo CA \(ca)\n".utf8))
+                Console.line("edge up: HTTPS clients trust the demo CA \(ca)")
             }
         } catch {
             printError("cannot create the demo certificates under var/tls: \(error)")

@@ -71,7 +71,9 @@ enum DashboardCharts {
         { id: "memory", title: "Memory tier fill", unit: "B", bytes: true, value: function (s) { return s.memory_bytes; } },
         { id: "disk", title: "Disk tier fill", unit: "B", bytes: true, value: function (s) { return s.disk_bytes; } },
         { id: "objects", title: "Cached objects (memory + disk)", unit: "objects",
-          value: function (s) { return s.memory_objects + s.disk_objects; } }
+          value: function (s) { return s.memory_objects + s.disk_objects; } },
+        { id: "evictions", title: "Evictions (memory + disk)", unit: "objects/s",
+          value: function (s) { return s.evictions; } }
       ];
       var SVGNS = "http://www.w3.org/2000/svg";
       var nodes = {}, order = [], changes = [], purges = {}, asked = null;

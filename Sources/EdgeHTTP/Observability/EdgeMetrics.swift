@@ -209,15 +209,24 @@ public final class EdgeMetrics: Sendable {
     func loopRefused() { loopsRefused.increment() }
     func misdirected() { misdirectedRequests.increment() }
 
+    /// Time from sending a request to `upstream` to its response head.
     func upstreamResponse(seconds: Double, upstream: String) {
-        let timer = upstreamLatency.withLock { timers -> Metrics.Timer in
-            if let existing = timers[upstream] { return existing }
-            let timer = Metrics.Timer(label: "edge_upstream_first_byte_seconds", dimensions: [("upstream", upstream)],
-                                      factory: factory)
-            timers[upstream] = timer
+        upstreamTimer("edge_upstream_first_byte_seconds", upstream: upstream).recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    /// Time from sending a request to `upstream` to the last byte of its response body.
+    func upstreamCompleted(seconds: Double, upstream: String) {
+        upstreamTimer("edge_upstream_response_seconds", upstream: upstream).recordNanoseconds(Int64(seconds * 1e9))
+    }
+
+    private func upstreamTimer(_ label: String, upstream: String) -> Metrics.Timer {
+        upstreamLatency.withLock { timers -> Metrics.Timer in
+            let key = label + "|" + upstream
+            if let existing = timers[key] { return existing }
+            let timer = Metrics.Timer(label: label, dimensions: [("upstream", upstream)], factory: factory)
+            timers[key] = timer
             return timer
         }
-        timer.recordNanoseconds(Int64(seconds * 1e9))
     }
 
     /// A request about to be sent to `upstream` (names come from the configuration: a bounded label).

@@ -30,6 +30,8 @@ public enum MetricCatalog {
         "edge_upstream_requests_total": "Requests sent to an upstream (shield or origin), by upstream name and tier.",
         "edge_upstream_errors_total": "Failed upstream requests by upstream and error kind.",
         "edge_upstream_first_byte_seconds": "Time from sending an upstream request to its response head, by upstream.",
+        "edge_upstream_response_seconds":
+            "Time from sending an upstream request to the last byte of its response body, by upstream.",
         "edge_upstream_up": "Whether the node currently considers an upstream usable (1) or not (0): passive signals, probes, gossip.",
         "edge_upstream_failovers_total": "Requests that moved on to the next upstream after one failed.",
         "edge_stale_if_error_total": "Failed fetches answered with a stale copy under stale-if-error.",

@@ -303,9 +303,14 @@ extension ProxyEngine {
             do {
                 let attempt = ForwardingHeaders.addressed(request, to: upstream,
                                                           hostOverride: settings.upstreamHostOverride)
+                let sentAt = now()
                 var response = try await client.send(attempt, to: upstream, logger: logger, timeLimit: remaining,
                                                      interim: interim)
                 metrics.upstreamResponse(seconds: response.firstByteSeconds, upstream: upstream.name)
+                let metrics = self.metrics, now = self.now, name = upstream.name
+                response.body = response.body.onComplete {
+                    metrics.upstreamCompleted(seconds: now() - sentAt, upstream: name)
+                }
                 request.trace?.record(upstream: upstream.name, status: response.status)
                 if response.status >= 500, UpstreamFailureMark.isPresent(in: response.headers) {
                     // The upstream answered promptly about its own upstreams: it works, and asking others

@@ -90,6 +90,24 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         })
     }
 
+    /// The same body, calling `action` once when its last byte has been read (not when reading fails or stops
+    /// early): the moment an upstream exchange is complete, for its total-time histogram.
+    public func onComplete(_ action: @escaping @Sendable () -> Void) -> UpstreamBody {
+        let makeNext = self.makeNext
+        return UpstreamBody(makeNext: {
+            let next = makeNext()
+            var done = false
+            return { () async throws(UpstreamError) -> ByteBuffer? in
+                let buffer = try await next()
+                if buffer == nil, !done {
+                    done = true
+                    action()
+                }
+                return buffer
+            }
+        })
+    }
+
     public struct AsyncIterator: AsyncIteratorProtocol {
         let nextBuffer: () async throws(UpstreamError) -> ByteBuffer?
 

@@ -22,7 +22,7 @@ struct ObservabilityTests {
             #"edge_requests_total{cache="hit"} 1"#, #"edge_requests_total{cache="miss"} 2"#,
             #"edge_cache_hits_total{tier="memory"} 1"#, "edge_response_body_bytes_total 15",
             #"edge_cache_objects{tier="memory"} 2.0"#, #"edge_cache_objects{tier="disk"} 2.0"#,
-            "edge_upstream_first_byte_seconds_bucket",
+            "edge_upstream_first_byte_seconds_bucket", "edge_upstream_response_seconds_bucket",
         ]
         // Counters move after the last byte is written and disk writes finish in the background: poll briefly.
         var metrics = ""

@@ -2,10 +2,10 @@ import Foundation
 import NIOHTTP1
 import Testing
 
-/// The live dashboard of a real cluster (one shield, two edges, the dev origin) in headless Chromium: after some
-/// client traffic, the requests/s and hit-ratio charts have plotted points for every node, and a purge through
-/// the admin API (the one the page's form calls) is in the page's purge log. Keeps a screenshot in
-/// .build/test-artifacts/dashboard-cluster.png.
+/// The live dashboard of a real cluster (one shield, two edges, the dev origin) in headless Chromium, driven over
+/// the DevTools protocol: after some client traffic, the requests/s and hit-ratio charts have plotted points for
+/// every node, and a purge typed into the page's form and clicked reaches every node and appears in the page's
+/// purge log. Keeps a screenshot in .build/test-artifacts/dashboard-cluster.png.
 @Suite("dashboard of a live cluster", .serialized)
 struct DashboardClusterTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
@@ -29,90 +29,66 @@ struct DashboardClusterTests {
             }
             round += 1
         }
-        let purge = try await cluster.admin(.POST, "/purge", on: "edge-1", body: #"{"url": "http://www.tier.test/p/0.txt"}"#)
-        #expect(purge.status == 200, "\(purge.body)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(purge.body.utf8)) as? [String: Any])
-        let purgeID = try #require(report["id"] as? String)
         try await Task.sleep(for: .seconds(1.5))  // let the 1 s sampler record the last second
 
         let samples = try await cluster.admin(.GET, "/stats/samples", on: "shield-1")
         #expect(samples.status == 200 && samples.body.contains("\"samples\":[{"), "\(samples.body.prefix(300))")
 
+        // The page as an operator uses it: open it with the token (which sets the session cookie), wait for the
+        // charts, then purge through the form by typing a URL and clicking the button.
+        let chrome = try ChromiumDevTools(executable: try #require(Self.chromium))
+        defer { chrome.close() }
         let url = "http://127.0.0.1:\(cluster.adminPort("edge-1"))/dashboard?token=\(TierCluster.adminToken)"
-        let dom = try await Self.runChromium(["--dump-dom", url])
-        #expect(dom.contains("data-stats-loaded=\"true\""), "\(dom.prefix(2000))")
+        let page = try await chrome.openPage(url)
+        let loaded = try await chrome.waitUntil(#"document.body.dataset.statsLoaded === "true""#, session: page)
+        #expect(loaded, "the dashboard never loaded its stats")
         for metric in ["requests", "hit-ratio"] {
-            let chart = Self.element("svg class=\"chart\" data-metric=\"\(metric)\"", in: dom)
             for node in ["edge-1", "edge-2", "shield-1", "cluster"] {
-                let points = Self.plottedPoints(node: node, in: chart)
-                #expect(points > 0, "\(metric) chart has no points for \(node): \(chart.prefix(1500))")
+                let points = try await chrome.evaluate(#"""
+                    (function () {
+                      var line = document.querySelector('svg.chart[data-metric="\#(metric)"] polyline[data-node="\#(node)"]');
+                      return line ? Number(line.getAttribute("data-points")) : 0;
+                    })()
+                    """#, session: page)
+                #expect((Int(points) ?? 0) > 0, "\(metric) chart has no points for \(node)")
             }
         }
-        #expect(dom.contains("data-purge-id=\"\(purgeID)\""), "purge \(purgeID) missing from the purge log")
+
+        let purged = "http://www.tier.test/p/0.txt"
+        try await chrome.evaluate(#"""
+            (function () {
+              var form = document.getElementById("purge");
+              form.scope.value = "url";
+              form.value.value = "\#(purged)";
+              form.querySelector("button[type=submit]").click();
+              return true;
+            })()
+            """#, session: page)
+        let allNodes = try await chrome.waitUntil(
+            #"/ (\d+)\/\1 nodes/.test(document.getElementById("purge-result").textContent)"#, session: page)
+        let result = try await chrome.evaluate(#"document.getElementById("purge-result").textContent"#, session: page)
+        #expect(allNodes, "purge result: \(result)")
+        let inLog = try await chrome.waitUntil(#"""
+            Array.from(document.querySelectorAll("#purge-log li[data-purge-id]"))
+              .some(function (li) { return li.textContent.indexOf("\#(purged)") >= 0; })
+            """#, session: page)
+        let log = try await chrome.evaluate(#"document.getElementById("purge-log").textContent"#, session: page)
+        #expect(inLog, "purge log: \(log)")
+        // The purge reached every node: the next request for the URL is a miss on the edge again.
+        let after = try await cluster.get("/p/0.txt", from: "edge-1")
+        #expect(after.cacheStatus.contains("edge-1; fwd=miss"), "\(after.cacheStatus)")
 
         let artifacts = Self.packageRoot.appendingPathComponent(".build/test-artifacts")
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        let screenshot = artifacts.appendingPathComponent("dashboard-cluster.png").path
-        try? FileManager.default.removeItem(atPath: screenshot)
-        _ = try await Self.runChromium(["--screenshot=\(screenshot)", "--window-size=1400,2400", url])
-        let size = (try? FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
-        #expect(size > 1000)
-        print("dashboard screenshot: \(screenshot)")
-    }
-
-    /// The markup from the start of the element whose opening tag begins with `opening` to its `</svg>`.
-    static func element(_ opening: String, in dom: String) -> Substring {
-        guard let start = dom.range(of: "<" + opening) else { return "" }
-        let rest = dom[start.lowerBound...]
-        guard let end = rest.range(of: "</svg>") else { return rest }
-        return rest[..<end.upperBound]
-    }
-
-    /// The `data-points` count of the node's polyline in `chart`, 0 when absent.
-    static func plottedPoints(node: String, in chart: Substring) -> Int {
-        guard let mark = chart.range(of: "<polyline data-node=\"\(node)\" data-points=\"") else { return 0 }
-        return Int(chart[mark.upperBound...].prefix { $0.isNumber }) ?? 0
+        let screenshot = artifacts.appendingPathComponent("dashboard-cluster.png")
+        let png = try await chrome.screenshot(session: page)
+        try png.write(to: screenshot)
+        #expect(png.count > 1000)
+        print("dashboard screenshot: \(screenshot.path)")
     }
 
     static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    /// Headless Chromium with a private profile; its standard output. Waited for on a thread of its own so the
-    /// cooperative pool stays free for the test's clients.
-    static func runChromium(_ arguments: [String]) async throws -> String {
-        guard let chromium else { throw CocoaError(.fileNoSuchFile) }
-        let profile = NSTemporaryDirectory() + "edge-chromium-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: profile) }
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--disable-dev-shm-usage", "--user-data-dir=\(profile)", "--virtual-time-budget=5000",
-        ] + arguments
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let box = ProcessBox(process: process, pipe: pipe)
-        return await withCheckedContinuation { continuation in
-            Thread {
-                let data = box.pipe.fileHandleForReading.readDataToEndOfFile()
-                box.process.waitUntilExit()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            }.start()
-        }
-    }
-}
-
-/// `@unchecked Sendable`: handed to one thread after `run()`, touched only there afterwards.
-private final class ProcessBox: @unchecked Sendable {
-    let process: Process
-    let pipe: Pipe
-
-    init(process: Process, pipe: Pipe) {
-        self.process = process
-        self.pipe = pipe
     }
 }

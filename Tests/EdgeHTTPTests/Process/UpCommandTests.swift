@@ -169,4 +169,53 @@ struct UpCommandTests {
         up.signal(SIGTERM)
         #expect(await up.waitForExit(seconds: 30) == 0, "log:\n\(up.log)")
     }
+
+    /// `edge up --traffic` makes the dashboard come alive: a Zipf mix over the dev origin's real files reaches
+    /// the edges (hits and misses in the node's per-second samples) and a purge goes through the admin API.
+    @Test func trafficReplaysARequestMixAndAPurgeThatTheStatsShow() async throws {
+        let (directory, _, _) = try Self.writeCluster(edges: 1)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let site = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("origin/site").path
+        let adminPort = freePort()
+        let token = "traffic-test-token"
+        let configPath = directory.appendingPathComponent("edge.conf")
+        var text = try String(contentsOf: configPath, encoding: .utf8)
+        text = text.replacingOccurrences(of: #"root = "site""#, with: "root = \"\(site)\"")
+        text = "[admin]\ntoken = \"\(token)\"\n\n" + text
+            + "admin_listen = \"127.0.0.1:\(adminPort)\"\n"
+        try text.write(to: configPath, atomically: true, encoding: .utf8)
+
+        let up = try EdgeProcess.start(["up", "--config", "edge.conf", "--traffic", "--traffic-rate", "200"],
+                                       in: directory, logName: "up")
+        defer { up.signal(SIGKILL) }
+        #expect(try await Self.waitUntilRunning(up), "log:\n\(up.log)")
+        var purged = false
+        for _ in 0..<150 where !purged {
+            try await Task.sleep(for: .milliseconds(100))
+            purged = up.log.contains("edge up: traffic: purged http://")
+        }
+        #expect(purged, "log:\n\(up.log)")
+        #expect(up.log.contains("replaying traffic at 200 req/s"))
+        try await Task.sleep(for: .seconds(1.2))  // the sampler's next second
+
+        let samples = try await Self.adminGet("/stats/samples", port: adminPort, token: token)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(samples.utf8)) as? [String: Any])
+        let seconds = try #require(document["samples"] as? [[String: Any]])
+        let total = { (key: String) in seconds.reduce(0) { $0 + ($1[key] as? Int ?? 0) } }
+        #expect(total("requests") > 200, "\(samples.prefix(600))")
+        #expect(total("hits") > 0 && total("misses") > 0, "\(samples.prefix(600))")
+        #expect(((document["purges"] as? [Any])?.count ?? 0) >= 1, "\(samples.suffix(600))")
+        up.signal(SIGTERM)
+        #expect(await up.waitForExit(seconds: 30) == 0, "log:\n\(up.log)")
+    }
+
+    static func adminGet(_ path: String, port: Int, token: String) async throws -> String {
+        let connection = try RawConnection(port: port)
+        connection.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                        + "Connection: close\r\n\r\n")
+        let (text, _) = await connection.readAll()
+        guard let split = text.range(of: "\r\n\r\n") else { return text }
+        return String(text[split.upperBound...])
+    }
 }
