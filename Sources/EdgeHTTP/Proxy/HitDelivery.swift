@@ -19,8 +19,8 @@ extension ProxyEngine {
             return coded
         }
         var headers = template.headers
-        headers.add(name: "age", value: String(Int(max(0, age).rounded(.down))))
-        headers.add(name: "cache-status", value: template.upstreamCacheStatus + entry.serialized())
+        let stamp = ResponseStamp(entry: entry, age: age,
+                                  source: .stored(upstreamCacheStatus: template.upstreamCacheStatus))
 
         let requestHeaders = request.head.headers
         let conditional = ConditionalRequest(headers: requestHeaders, isGetOrHead: true)
@@ -29,11 +29,11 @@ extension ProxyEngine {
             switch conditional.evaluate(against: validators) {
             case .notModified:
                 return ProxyResponse(status: .notModified, headers: notModifiedHeaders(from: headers), body: .empty,
-                                     phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
+                                     phase: phase, upstreamSeconds: upstreamSeconds, tier: tier).stamped(stamp)
             case .preconditionFailed:
                 headers.add(name: "content-length", value: "0")
                 return ProxyResponse(status: .preconditionFailed, headers: headers, body: .empty, phase: phase,
-                                     upstreamSeconds: upstreamSeconds, tier: tier)
+                                     upstreamSeconds: upstreamSeconds, tier: tier).stamped(stamp)
             case .proceed:
                 break
             }
@@ -62,7 +62,7 @@ extension ProxyEngine {
         }
         headers.add(name: "content-length", value: contentLength)
         return ProxyResponse(status: status, headers: headers, body: request.isHead ? .empty : .buffer(body),
-                             phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
+                             phase: phase, upstreamSeconds: upstreamSeconds, tier: tier).stamped(stamp)
     }
 
     /// The parts of a stored object's response head that are the same for every hit, built once per object:
@@ -96,20 +96,6 @@ extension ProxyEngine {
         }
         return result
     }
-
-    /// Marks a response as having passed through this node: appends to Via (RFC 9110 §7.6.3), removes the CDN's
-    /// internal fields at the outermost tier (`ForwardingHeaders.internalResponseHeaders`), and appends this
-    /// cache's entry to any Cache-Status the upstream tiers sent (RFC 9211: the list runs from the cache nearest
-    /// the origin to the one nearest the user).
-    func stamp(_ headers: inout HTTPHeaders, _ entry: CacheStatusEntry) {
-        ForwardingHeaders.appendVia(&headers, name: settings.cacheName)
-        if settings.stripsInternalHeaders { ForwardingHeaders.removeInternal(&headers) }
-        // Concatenation keeps the upstream tiers' entries exactly as they sent them.
-        let upstream = headers["cache-status"].joined(separator: ", ")
-        let ours = entry.serialized()
-        headers.replaceOrAdd(name: "cache-status", value: upstream.isEmpty ? ours : "\(upstream), \(ours)")
-    }
-
 }
 
 /// See `ProxyEngine.deliveryTemplate(for:)`.

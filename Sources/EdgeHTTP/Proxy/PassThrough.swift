@@ -32,12 +32,12 @@ extension ProxyEngine {
             }
         }
         entry.fwdStatus = response.status
-        var responseHeaders = ForwardingHeaders.endToEndResponseHeaders(from: response.headers)
-        stamp(&responseHeaders, entry)
+        let responseHeaders = ForwardingHeaders.endToEndResponseHeaders(from: response.headers)
         var proxyResponse = ProxyResponse(status: HTTPResponseStatus(statusCode: response.status),
                                           headers: responseHeaders,
                                           body: request.isHead ? .empty : .upstream(response.body),
                                           phase: .bypass, upstreamSeconds: response.firstByteSeconds)
+            .stamped(ResponseStamp(entry: entry, age: nil, source: .upstream))
         codeStreamedResponse(&proxyResponse, request: request)
         return proxyResponse
     }

@@ -96,8 +96,8 @@ public final class ProxyEngine: Sendable {
         headers.add(name: "content-length", value: String(body.readableBytes))
         headers.add(name: "cache-control", value: "no-store")
         headers.add(name: "date", value: HTTPDate.format(Int64(now())))
-        headers.add(name: "cache-status", value: entry.serialized())
         return ProxyResponse(status: status, headers: headers, body: .buffer(body), phase: phase)
+            .stamped(ResponseStamp(entry: entry, age: nil, source: .local))
     }
 }
 

@@ -56,6 +56,8 @@ public struct ProxyResponse: Sendable {
     public var upstreamSeconds: Double?
     /// Which tier a hit came from, for metrics.
     public var tier: TierHit?
+    /// Via, Cache-Status and Age for the `finish` step to write (nil once written, or for local endpoints).
+    public var stamp: ResponseStamp?
 
     public init(status: HTTPResponseStatus, headers: HTTPHeaders, body: ResponseBody, phase: CachePhase,
                 upstreamSeconds: Double? = nil, tier: TierHit? = nil) {

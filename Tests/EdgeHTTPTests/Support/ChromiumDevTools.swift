@@ -143,7 +143,9 @@ final class ChromiumDevTools: Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while clock.now < deadline {
-            if try await evaluate("!!(\(expression))", session: session) == "true" { return true }
+            // An exception (the page still loading: no body yet) counts as not yet.
+            let probe = "(function () { try { return !!(\(expression)); } catch (e) { return false; } })()"
+            if try await evaluate(probe, session: session) == "true" { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false

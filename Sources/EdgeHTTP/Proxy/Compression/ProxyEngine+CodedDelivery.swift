@@ -208,8 +208,8 @@ extension ProxyEngine {
                                   upstreamSeconds: Double?) -> ProxyResponse {
         let template = deliveryTemplate(for: base)
         var headers = template.headers
-        headers.add(name: "age", value: String(Int(max(0, age).rounded(.down))))
-        headers.add(name: "cache-status", value: template.upstreamCacheStatus + entry.serialized())
+        let stamp = ResponseStamp(entry: entry, age: age,
+                                  source: .stored(upstreamCacheStatus: template.upstreamCacheStatus))
         let identity = Validators(etag: base.etag, lastModified: base.lastModified)
         let validators: Validators
         let operation: CodedBody.Operation
@@ -244,11 +244,11 @@ extension ProxyEngine {
             switch conditional.evaluate(against: validators) {
             case .notModified:
                 return ProxyResponse(status: .notModified, headers: notModifiedHeaders(from: headers), body: .empty,
-                                     phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
+                                     phase: phase, upstreamSeconds: upstreamSeconds, tier: tier).stamped(stamp)
             case .preconditionFailed:
                 headers.add(name: "content-length", value: "0")
                 return ProxyResponse(status: .preconditionFailed, headers: headers, body: .empty, phase: phase,
-                                     upstreamSeconds: upstreamSeconds, tier: tier)
+                                     upstreamSeconds: upstreamSeconds, tier: tier).stamped(stamp)
             case .proceed:
                 break
             }
@@ -258,6 +258,6 @@ extension ProxyEngine {
             : .coded(CodedBody(source: .buffer(base.body), operation: operation, flushEachChunk: false,
                                onComplete: onComplete, metrics: compression.metrics))
         return ProxyResponse(status: HTTPResponseStatus(statusCode: base.status), headers: headers,
-                             body: body, phase: phase, upstreamSeconds: upstreamSeconds, tier: tier)
+                             body: body, phase: phase, upstreamSeconds: upstreamSeconds, tier: tier).stamped(stamp)
     }
 }

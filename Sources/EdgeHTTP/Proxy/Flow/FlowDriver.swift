@@ -7,7 +7,7 @@ import NIOHTTP1
 ///
 ///     recv → lookup → hit | miss | revalidate | pass → finish
 ///
-/// `miss` and `revalidate` run the fetch side (fetch → store → deliver, UpstreamFetch.swift); `finish` is the
+/// `miss` and `revalidate` run the fetch side (its own machine, Proxy/Fetch/FetchDriver.swift); `finish` is the
 /// only way out, so no branch skips what every response gets.
 extension ProxyEngine {
     /// The event-loop fast path: the first steps, synchronously. A fresh memory hit (or a local endpoint) is

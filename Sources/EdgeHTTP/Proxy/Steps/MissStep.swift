@@ -5,7 +5,7 @@ import NIOHTTP1
 
 extension ProxyEngine {
     /// miss: nothing usable is stored. `only-if-cached` ends here with 504; otherwise the fetch side
-    /// (UpstreamFetch.swift: coalesced fetch → storage decision → delivery) produces the response. Requests with
+    /// (Proxy/Fetch: coalesced fill → storage decision → delivery) produces the response. Requests with
     /// credentials fetch alone: their response may differ from anyone else's.
     func miss(_ flow: inout ProxyFlow) async {
         let request = flow.request

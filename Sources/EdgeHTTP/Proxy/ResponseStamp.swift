@@ -1,0 +1,58 @@
+import EdgeCache
+import NIOHTTP1
+
+/// What the `finish` step writes into a response head for this cache: Via (RFC 9110 §7.6.3), this cache's
+/// Cache-Status entry (RFC 9211) and Age (RFC 9111 §5.1), and, at the outermost tier, the removal of the CDN's
+/// internal fields. The steps that build a response only say what it is; `finish` stamps it, once, for every
+/// response, so no branch can leave without (or with two) entries.
+public struct ResponseStamp: Sendable {
+    /// Where the response's head came from, which decides what is still to be done to it.
+    enum Source: Sendable {
+        /// An upstream's head: Via appended, internal fields removed at the outermost tier, this cache's entry
+        /// appended to the Cache-Status the upstream tiers sent.
+        case upstream
+        /// A stored object's delivery template, which already has Via and the field policy applied (once per
+        /// object) and keeps the stored Cache-Status entries apart: this cache's entry follows them.
+        case stored(upstreamCacheStatus: String)
+        /// A response this node made itself (errors, refusals): this cache's entry only.
+        case local
+    }
+
+    var entry: CacheStatusEntry
+    /// Whole seconds, when the response has an age.
+    var age: Int?
+    var source: Source
+
+    init(entry: CacheStatusEntry, age: Double?, source: Source) {
+        self.entry = entry
+        self.age = age.map { Int(max(0, $0).rounded(.down)) }
+        self.source = source
+    }
+
+    /// Writes the stamp into `headers`.
+    func apply(to headers: inout HTTPHeaders, cacheName: String, stripsInternal: Bool) {
+        if let age { headers.replaceOrAdd(name: "age", value: String(age)) }
+        switch source {
+        case .stored(let upstreamCacheStatus):
+            headers.add(name: "cache-status", value: upstreamCacheStatus + entry.serialized())
+        case .local:
+            headers.replaceOrAdd(name: "cache-status", value: entry.serialized())
+        case .upstream:
+            ForwardingHeaders.appendVia(&headers, name: cacheName)
+            if stripsInternal { ForwardingHeaders.removeInternal(&headers) }
+            // Concatenation keeps the upstream tiers' entries exactly as they sent them.
+            let upstream = headers["cache-status"].joined(separator: ", ")
+            let ours = entry.serialized()
+            headers.replaceOrAdd(name: "cache-status", value: upstream.isEmpty ? ours : "\(upstream), \(ours)")
+        }
+    }
+}
+
+extension ProxyResponse {
+    /// This response, to be stamped by `finish` with `stamp`.
+    func stamped(_ stamp: ResponseStamp) -> ProxyResponse {
+        var response = self
+        response.stamp = stamp
+        return response
+    }
+}
