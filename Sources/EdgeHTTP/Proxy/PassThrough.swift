@@ -33,12 +33,11 @@ extension ProxyEngine {
         }
         entry.fwdStatus = response.status
         let responseHeaders = ForwardingHeaders.endToEndResponseHeaders(from: response.headers)
-        var proxyResponse = ProxyResponse(status: HTTPResponseStatus(statusCode: response.status),
+        let proxyResponse = ProxyResponse(status: HTTPResponseStatus(statusCode: response.status),
                                           headers: responseHeaders,
                                           body: request.isHead ? .empty : .upstream(response.body),
                                           phase: .bypass, upstreamSeconds: response.firstByteSeconds)
-            .stamped(ResponseStamp(entry: entry, age: nil, source: .upstream))
-        codeStreamedResponse(&proxyResponse, request: request)
+            .stamped(ResponseStamp(entry: entry, age: nil, source: .upstream(fill: nil)))
         return proxyResponse
     }
 

@@ -1,16 +1,18 @@
 import EdgeCache
 import NIOHTTP1
 
-/// What the `finish` step writes into a response head for this cache: Via (RFC 9110 §7.6.3), this cache's
-/// Cache-Status entry (RFC 9211) and Age (RFC 9111 §5.1), and, at the outermost tier, the removal of the CDN's
-/// internal fields. The steps that build a response only say what it is; `finish` stamps it, once, for every
-/// response, so no branch can leave without (or with two) entries.
+/// What the `finish` step does to a response for this cache: content coding of a body streamed from upstream,
+/// Via (RFC 9110 §7.6.3), this cache's Cache-Status entry (RFC 9211) and Age (RFC 9111 §5.1), and, at the
+/// outermost tier, the removal of the CDN's internal fields. The steps that build a response only say what it
+/// is; `finish` stamps it, once, for every response, so no branch can leave without (or with two) entries.
+/// (A stored object's coding is chosen when it is delivered: which stored variant to send is a lookup.)
 public struct ResponseStamp: Sendable {
     /// Where the response's head came from, which decides what is still to be done to it.
     enum Source: Sendable {
-        /// An upstream's head: Via appended, internal fields removed at the outermost tier, this cache's entry
-        /// appended to the Cache-Status the upstream tiers sent.
-        case upstream
+        /// An upstream's head and streaming body: coded into the client's coding as it streams (with `fill`,
+        /// the coded output is stored as the base's variant), Via appended, internal fields removed at the
+        /// outermost tier, this cache's entry appended to the Cache-Status the upstream tiers sent.
+        case upstream(fill: FillContext?)
         /// A stored object's delivery template, which already has Via and the field policy applied (once per
         /// object) and keeps the stored Cache-Status entries apart: this cache's entry follows them.
         case stored(upstreamCacheStatus: String)

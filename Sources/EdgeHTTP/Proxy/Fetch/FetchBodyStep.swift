@@ -37,13 +37,13 @@ extension ProxyEngine {
         var entry = fillEntry(flow, fwdStatus: response.status)
         entry.stored = true
         entry.ttl = Int(instructions.freshnessLifetime - age)
-        var client = ProxyResponse(status: HTTPResponseStatus(statusCode: response.status), headers: responseHeaders,
+        let client = ProxyResponse(status: HTTPResponseStatus(statusCode: response.status), headers: responseHeaders,
                                    body: request.isHead ? .empty : .shared(body.makeReader()),
                                    phase: flow.stale == nil ? .miss : .expired,
                                    upstreamSeconds: response.firstByteSeconds)
-            .stamped(ResponseStamp(entry: entry, age: age, source: .upstream))
-        // Coded as it streams; the coded output is stored as the base's variant at the end.
-        codeStreamedResponse(&client, request: request, fill: FillContext(primaryKey: flow.key.primary, head: head))
+            // Coded as it streams (in finish); the coded output is stored as the base's variant at the end.
+            .stamped(ResponseStamp(entry: entry, age: age,
+                                   source: .upstream(fill: FillContext(primaryKey: flow.key.primary, head: head))))
         flow.step = .done(client)
     }
 

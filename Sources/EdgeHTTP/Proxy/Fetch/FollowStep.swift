@@ -23,12 +23,11 @@ extension ProxyEngine {
             entry.stored = head.stored
             let age = Freshness.currentAge(responseHeaders: head.sharedHeaders, requestTime: head.requestTime,
                                            responseTime: head.responseTime, now: now())
-            var response = ProxyResponse(status: HTTPResponseStatus(statusCode: head.status),
+            let response = ProxyResponse(status: HTTPResponseStatus(statusCode: head.status),
                                          headers: head.sharedHeaders,
                                          body: request.isHead ? .empty : .shared(body.makeReader()),
                                          phase: .miss, upstreamSeconds: head.upstreamSeconds)
-                .stamped(ResponseStamp(entry: entry, age: age, source: .upstream))
-            codeStreamedResponse(&response, request: request)
+                .stamped(ResponseStamp(entry: entry, age: age, source: .upstream(fill: nil)))
             return response
         case .notShareable:
             return nil

@@ -15,11 +15,10 @@ extension ProxyEngine {
                                        responseTime: flow.responseTime, now: flow.responseTime)
         var entry = fillEntry(flow, fwdStatus: response.status)
         entry.detail = "not stored: \(reason)"
-        var client = ProxyResponse(status: HTTPResponseStatus(statusCode: response.status), headers: headers,
+        let client = ProxyResponse(status: HTTPResponseStatus(statusCode: response.status), headers: headers,
                                    body: flow.request.isHead ? .empty : .upstream(response.body),
                                    phase: .uncacheable, upstreamSeconds: response.firstByteSeconds)
-            .stamped(ResponseStamp(entry: entry, age: age, source: .upstream))
-        codeStreamedResponse(&client, request: flow.request)
+            .stamped(ResponseStamp(entry: entry, age: age, source: .upstream(fill: nil)))
         flow.step = .done(client)
     }
 }

@@ -5,12 +5,16 @@ import NIOHTTP1
 
 extension ProxyEngine {
     /// finish: the one way out of the machine, for every response (hits, misses, 304/412, errors, local
-    /// endpoints). Writes the response's stamp (Via, Cache-Status, Age, and the removal of internal fields at
-    /// the outermost tier: `ResponseStamp`), then runs the response transforms, in the order the engine was
-    /// given them, after content coding (a coded body arrives as `.coded`, with its Content-Encoding set).
+    /// endpoints). Codes a body streamed from upstream into the client's coding, writes the response's stamp
+    /// (Via, Cache-Status, Age, and the removal of internal fields at the outermost tier: `ResponseStamp`), then
+    /// runs the response transforms, in the order the engine was given them (a coded body arrives as `.coded`,
+    /// with its Content-Encoding set).
     func finish(_ response: ProxyResponse, for request: ProxyRequest) -> ProxyResponse {
         var response = response
         if let stamp = response.stamp {
+            if case .upstream(let fill) = stamp.source {
+                codeStreamedResponse(&response, request: request, fill: fill)
+            }
             stamp.apply(to: &response.headers, cacheName: settings.cacheName,
                         stripsInternal: settings.stripsInternalHeaders)
             response.stamp = nil
