@@ -44,6 +44,8 @@ public enum ResponseBody: Sendable {
     case upstream(UpstreamBody)
     /// Any of the above, encoded (brotli, gzip) or decoded while it is sent.
     case coded(CodedBody)
+    /// One byte range of a streaming body (a 206 answered while the fill goes on).
+    case ranged(RangedBody)
 }
 
 /// A response ready to be written, with what the access log and metrics need to know about it.

@@ -282,6 +282,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
             case .shared(let reader): body = reader
             case .upstream(let upstream): body = upstream
             case .coded(let coded): body = coded
+            case .ranged(let ranged): body = ranged
             }
             // The head goes out with the first body chunk's flush.
             let head = ResponseHeadBuilder.head(response, request: request, keepAlive: keepAlive)

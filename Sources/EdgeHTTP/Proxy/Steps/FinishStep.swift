@@ -5,7 +5,8 @@ import NIOHTTP1
 
 extension ProxyEngine {
     /// finish: the one way out of the machine, for every response (hits, misses, 304/412, errors, local
-    /// endpoints). Codes a body streamed from upstream into the client's coding, writes the response's stamp
+    /// endpoints). Codes a body streamed from upstream into the client's coding (or answers its Range: 206 as the
+    /// bytes arrive, `RangedBody`), writes the response's stamp
     /// (Via, Cache-Status, Age, and the removal of internal fields at the outermost tier: `ResponseStamp`), then
     /// runs the response transforms, in the order the engine was given them (a coded body arrives as `.coded`,
     /// with its Content-Encoding set).
@@ -14,6 +15,7 @@ extension ProxyEngine {
         if let stamp = response.stamp {
             if case .upstream(let fill) = stamp.source {
                 codeStreamedResponse(&response, request: request, fill: fill)
+                answerRange(&response, for: request)
             }
             stamp.apply(to: &response.headers, cacheName: settings.cacheName,
                         stripsInternal: settings.stripsInternalHeaders)
