@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import EdgeTLS
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Testing
+
+/// Certificate renewal on a real `edge` process: the files are replaced on disk and SIGHUP sent, as certbot's
+/// deploy hook would. An open keep-alive connection still completes requests, a new handshake presents the new
+/// certificate (compared byte for byte with the file, via `openssl s_client`), and a broken key keeps the old one.
+@Suite("certificate reload on SIGHUP", .serialized)
+struct CertificateReloadProcessTests {
+    typealias Fixture = ProcessLifecycleTests.Fixture
+
+    /// A fixture whose edge also listens for HTTPS, with `tls/edge.pem` and `tls/edge-key.pem` from `authority`.
+    static func startFixture(authority: TLSFixture) async throws -> (Fixture, httpsPort: Int, keyLine: Int) {
+        let fixture = try await Fixture(files: ["page.html": Array("<p>renewed</p>".utf8)], rules: """
+            default
+              cache-control "public, max-age=600"
+            """)
+        let httpsPort = freePort()
+        try install(authority, in: fixture)
+        let url = fixture.directory.appendingPathComponent("edge.conf")
+        var text = try String(contentsOf: url, encoding: .utf8)
+        text = text.replacingOccurrences(of: "name = \"edge-p\"\n",
+                                         with: "name = \"edge-p\"\nhttps_listen = \"127.0.0.1:\(httpsPort)\"\n")
+        text += """
+
+
+            [[tls.certificates]]
+            names = ["www.cdn.test"]
+            cert = "tls/edge.pem"
+            key = "tls/edge-key.pem"
+
+            """
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let keyLine = text.components(separatedBy: "\n").firstIndex { $0.hasPrefix("key = ") }.map { $0 + 1 } ?? 0
+        try await fixture.startEdge()
+        try await EdgeProcess.waitForListener(port: httpsPort)
+        return (fixture, httpsPort, keyLine)
+    }
+
+    /// Copies `authority`'s server certificate and key to where edge.conf points (what a renewal does).
+    static func install(_ authority: TLSFixture, in fixture: Fixture) throws {
+        let directory = fixture.directory.appendingPathComponent("tls")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (source, name) in [(authority.paths.certificate, "edge.pem"), (authority.paths.key, "edge-key.pem")] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: source))
+            try data.write(to: directory.appendingPathComponent(name), options: .atomic)
+        }
+    }
+
+    /// The first PEM certificate in `text`, without its armour and line breaks.
+    static func firstCertificate(in text: String) -> String? {
+        guard let begin = text.range(of: "-----BEGIN CERTIFICATE-----"),
+              let end = text.range(of: "-----END CERTIFICATE-----", range: begin.upperBound..<text.endIndex) else {
+            return nil
+        }
+        return text[begin.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
+    }
+
+    /// The leaf certificate a new TLS handshake for www.cdn.test is shown, from `openssl s_client`.
+    static func presentedCertificate(port: Int) async throws -> String? {
+        let output = try await Tool.run("/bin/sh", [
+            "-c", "openssl s_client -connect 127.0.0.1:\(port) -servername www.cdn.test </dev/null 2>/dev/null",
+        ])
+        return firstCertificate(in: output.stdout)
+    }
+
+    static func leaf(of authority: TLSFixture) throws -> String? {
+        firstCertificate(in: try String(contentsOfFile: authority.paths.certificate, encoding: .utf8))
+    }
+
+    @Test func renewedFilesAndSIGHUPKeepOpenConnectionsAndNewHandshakesGetTheNewCertificate() async throws {
+        let old = try TLSFixture.make()
+        let new = try TLSFixture.make()
+        defer {
+            old.remove()
+            new.remove()
+        }
+        let (fixture, httpsPort, keyLine) = try await Self.startFixture(authority: old)
+        defer { Task { await fixture.tearDown() } }
+        let edge = try #require(fixture.edge)
+        let oldLeaf = try #require(try Self.leaf(of: old))
+        let newLeaf = try #require(try Self.leaf(of: new))
+        #expect(oldLeaf != newLeaf)
+        #expect(try await Self.presentedCertificate(port: httpsPort) == oldLeaf)
+
+        // A keep-alive client that trusts only the old CA: after the reload it can only succeed on the
+        // connection it already has open.
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled)
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        tlsConfiguration.trustRoots = .file(old.paths.caCertificate)
+        configuration.tlsConfiguration = tlsConfiguration
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        defer { Task { try? await client.shutdown() } }
+        let url = "https://127.0.0.1:\(httpsPort)/page.html"
+        let before = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        #expect(String(buffer: try await before.body.collect(upTo: 1 << 20)) == "<p>renewed</p>")
+        #expect(before.status == .ok)
+
+        try Self.install(new, in: fixture)
+        var offset = edge.log.count
+        edge.signal(SIGHUP)
+        #expect(await ReloadProcessTests.waitForLog(edge, containing: "reload: certificates reread", after: offset),
+                "log:\n\(edge.log)")
+
+        let after = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        #expect(after.status == .ok, "the open connection still completes a request")
+        #expect(String(buffer: try await after.body.collect(upTo: 1 << 20)) == "<p>renewed</p>")
+        #expect(try await Self.presentedCertificate(port: httpsPort) == newLeaf, "a new handshake gets the new one")
+
+        // A broken key file: the reload is refused, the error names the file, line and key, and the certificate
+        // in use stays.
+        try "-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n"
+            .write(to: fixture.directory.appendingPathComponent("tls/edge-key.pem"), atomically: true, encoding: .utf8)
+        offset = edge.log.count
+        edge.signal(SIGHUP)
+        #expect(await ReloadProcessTests.waitForLog(edge, containing: "keeping the running configuration",
+                                                    after: offset), "log:\n\(edge.log)")
+        let logged = String(edge.log.dropFirst(offset))
+        #expect(logged.contains("edge.conf:\(keyLine): tls.certificates[0].key:"), "log:\n\(logged)")
+        #expect(edge.process.isRunning)
+        #expect(try await Self.presentedCertificate(port: httpsPort) == newLeaf, "the last good certificate stays")
+        let stillServing = try await Tool.curl(port: httpsPort, path: "/page.html",
+                                               ["--cacert", new.paths.caCertificate, "-w", "%{http_code}"])
+        #expect(stillServing.stdout == "200", "\(stillServing.stderr)")
+    }
+}
