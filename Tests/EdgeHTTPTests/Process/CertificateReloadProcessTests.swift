@@ -9,12 +9,14 @@ import Testing
 /// Certificate renewal on a real `edge` process: the files are replaced on disk and SIGHUP sent, as certbot's
 /// deploy hook would. An open keep-alive connection still completes requests, a new handshake presents the new
 /// certificate (compared byte for byte with the file, via `openssl s_client`), and a broken key keeps the old one.
-@Suite("certificate reload on SIGHUP", .serialized)
+@Suite("HTTPS on a real edge process: certificate reload, redirect, HSTS, h2c", .serialized)
 struct CertificateReloadProcessTests {
     typealias Fixture = ProcessLifecycleTests.Fixture
 
-    /// A fixture whose edge also listens for HTTPS, with `tls/edge.pem` and `tls/edge-key.pem` from `authority`.
-    static func startFixture(authority: TLSFixture) async throws -> (Fixture, httpsPort: Int, keyLine: Int) {
+    /// A fixture whose edge also listens for HTTPS, with `tls/edge.pem` and `tls/edge-key.pem` from `authority`;
+    /// `entryLines` are added to the `[[tls.certificates]]` entry, `http2Lines` form a `[tls.http2]` table.
+    static func startFixture(authority: TLSFixture, entryLines: String = "", http2Lines: String = "") async throws
+        -> (Fixture, httpsPort: Int, keyLine: Int) {
         let fixture = try await Fixture(files: ["page.html": Array("<p>renewed</p>".utf8)], rules: """
             default
               cache-control "public, max-age=600"
@@ -32,7 +34,8 @@ struct CertificateReloadProcessTests {
             names = ["www.cdn.test"]
             cert = "tls/edge.pem"
             key = "tls/edge-key.pem"
-
+            \(entryLines)
+            \(http2Lines.isEmpty ? "" : "[tls.http2]\n" + http2Lines)
             """
         try text.write(to: url, atomically: true, encoding: .utf8)
         let keyLine = text.components(separatedBy: "\n").firstIndex { $0.hasPrefix("key = ") }.map { $0 + 1 } ?? 0
@@ -127,4 +130,49 @@ struct CertificateReloadProcessTests {
                                                ["--cacert", new.paths.caCertificate, "-w", "%{http_code}"])
         #expect(stillServing.stdout == "200", "\(stillServing.stderr)")
     }
+
+    /// `curl` to the plain listener for www.cdn.test; stdout is `-w`'s output.
+    static func plainCurl(port: Int, path: String, _ arguments: [String]) async throws -> Tool.Output {
+        try await Tool.run("/usr/bin/curl", ["-sS", "--max-time", "10", "-o", "/dev/null", "-H", "Host: www.cdn.test"]
+                            + arguments + ["http://127.0.0.1:\(port)\(path)"])
+    }
+
+    /// The keys from edge.conf, through the executable's mapping: h2c on the plain port, the redirect and HSTS
+    /// for the entry's names, and both changed by a reload with the certificates.
+    @Test func redirectHSTSAndH2cFromEdgeConfAndARedirectTurnedOffBySIGHUP() async throws {
+        let tls = try TLSFixture.make()
+        defer { tls.remove() }
+        let (fixture, httpsPort, _) = try await Self.startFixture(
+            authority: tls, entryLines: "redirect_http = true\nhsts = \"max-age=600; includeSubDomains\"",
+            http2Lines: "h2c = true")
+        defer { Task { await fixture.tearDown() } }
+        let edge = try #require(fixture.edge)
+        let format = ["-w", "%{http_version} %{http_code} %{redirect_url}"]
+        let redirected = try await Self.plainCurl(port: fixture.edgePort, path: "/page.html?x=1", format)
+        #expect(redirected.stdout == "1.1 301 https://www.cdn.test:\(httpsPort)/page.html?x=1",
+                "\(redirected.stdout) \(redirected.stderr)")
+        let h2c = try await Self.plainCurl(port: fixture.edgePort, path: "/page.html",
+                                           ["--http2-prior-knowledge"] + format)
+        #expect(h2c.stdout.hasPrefix("2 301 https://www.cdn.test:\(httpsPort)/page.html"), "\(h2c.stdout) \(h2c.stderr)")
+        let secure = try await Tool.curl(port: httpsPort, path: "/page.html", [
+            "--cacert", tls.paths.caCertificate, "-w", "%{http_code} %header{strict-transport-security}",
+        ])
+        #expect(secure.stdout == "200 max-age=600; includeSubDomains", "\(secure.stdout) \(secure.stderr)")
+
+        let url = fixture.directory.appendingPathComponent("edge.conf")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try text.replacingOccurrences(of: "redirect_http = true", with: "redirect_http = false")
+            .write(to: url, atomically: true, encoding: .utf8)
+        let offset = edge.log.count
+        edge.signal(SIGHUP)
+        #expect(await ReloadProcessTests.waitForLog(edge, containing: "reload: applied tls.certificates",
+                                                    after: offset), "log:\n\(edge.log)")
+        let served = try await Self.plainCurl(port: fixture.edgePort, path: "/page.html", format)
+        #expect(served.stdout == "1.1 200 ", "\(served.stdout) \(served.stderr)")
+        let plainH2 = try await Self.plainCurl(port: fixture.edgePort, path: "/page.html",
+                                               ["--http2-prior-knowledge", "-D", "-", "-w", ""])
+        #expect(plainH2.stdout.hasPrefix("HTTP/2 200"), "\(plainH2.stdout)")
+        #expect(!plainH2.stdout.lowercased().contains("strict-transport-security"), "never on plain HTTP")
+    }
 }
+
