@@ -174,5 +174,30 @@ struct CertificateReloadProcessTests {
         #expect(plainH2.stdout.hasPrefix("HTTP/2 200"), "\(plainH2.stdout)")
         #expect(!plainH2.stdout.lowercased().contains("strict-transport-security"), "never on plain HTTP")
     }
+
+    /// A bad `hsts` value stops `edge check-config` (and a reload) with file, line and key.
+    @Test func checkConfigNamesABadHSTSValueByFileLineAndKey() async throws {
+        let tls = try TLSFixture.make()
+        defer { tls.remove() }
+        let (fixture, _, keyLine) = try await Self.startFixture(authority: tls)
+        defer { Task { await fixture.tearDown() } }
+        let edge = try #require(fixture.edge)
+        let url = fixture.directory.appendingPathComponent("edge.conf")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        // The entry's `key` line, then the bad value on the next line.
+        try text.replacingOccurrences(of: "key = \"tls/edge-key.pem\"\n",
+                                      with: "key = \"tls/edge-key.pem\"\nhsts = \"includeSubDomains\"\n")
+            .write(to: url, atomically: true, encoding: .utf8)
+        let (status, output) = try EdgeProcess.run(["check-config", "edge.conf"], in: fixture.directory)
+        #expect(status == 1)
+        #expect(output.contains("edge.conf:\(keyLine + 1): tls.certificates[0].hsts: expected max-age=SECONDS"),
+                "got: \(output)")
+        let offset = edge.log.count
+        edge.signal(SIGHUP)
+        #expect(await ReloadProcessTests.waitForLog(edge, containing: "keeping the running configuration",
+                                                    after: offset), "log:\n\(edge.log)")
+        #expect(String(edge.log.dropFirst(offset)).contains("edge.conf:\(keyLine + 1): tls.certificates[0].hsts"))
+        #expect(edge.process.isRunning)
+    }
 }
 
