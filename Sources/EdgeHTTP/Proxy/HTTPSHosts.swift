@@ -66,8 +66,8 @@ extension ProxyEngine {
         headers.add(name: "location", value: redirect.location)
         headers.add(name: "content-length", value: "0")
         headers.add(name: "date", value: HTTPDate.format(Int64(now())))
-        headers.add(name: "cache-status", value: detailEntry("https redirect").serialized())
         return ProxyResponse(status: redirect.status, headers: headers, body: .empty, phase: .bypass)
+            .stamped(ResponseStamp(entry: detailEntry("https redirect"), age: nil, source: .local))
     }
 
     /// Adds `Strict-Transport-Security` to a response sent over TLS for a name with `hsts` (replacing one from

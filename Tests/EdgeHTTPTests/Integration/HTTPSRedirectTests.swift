@@ -38,6 +38,7 @@ struct HTTPSRedirectTests {
         #expect(get.status == 301)
         #expect(get.header("location") == "https://www.cdn.test:\(cluster.httpsPort)/page.html?a=1&b=%20")
         #expect(get.header("strict-transport-security") == nil, "never on plain HTTP (RFC 6797 §7.2)")
+        #expect(get.header("cache-status")?.contains("https redirect") == true, "\(get.headers)")
         let post = try await Self.get("http", name: "www.cdn.test", port: cluster.edgePort, path: "/form",
                                       ["-d", "x=1"])
         #expect(post.status == 308, "308 keeps the method and body")
