@@ -31,13 +31,14 @@ public enum NodeSettingsMapper {
             defaultStaleIfError: cache.staleIfError.seconds,
             defaultStaleWhileRevalidate: cache.staleWhileRevalidate.seconds)
         let limits = node.limits
-        let server = ServerSettings(
+        var server = ServerSettings(
             host: node.listen.host, port: node.listen.port, maxHeaderBytes: limits.maxHeaderBytes,
             maxHeaderCount: limits.maxHeaderCount, maxRequestLineBytes: limits.maxRequestLineBytes,
             maxRequestBodyBytes: limits.maxRequestBodyBytes, headerTimeout: limits.headerTimeout.seconds,
             idleTimeout: limits.idleTimeout.seconds, bodyTimeout: limits.bodyTimeout.seconds,
             bodyBufferBytes: limits.bodyBufferSize, bodyTempDirectory: bodyTempDirectory(for: node),
             maxConnections: limits.maxConnections, drainTimeout: limits.drainTimeout.seconds)
+        server.h2c = configuration.tls.http2.h2c ? configuration.tls.http2Limits : nil
         let proxy = ProxySettings(
             cacheName: cache.cacheName.isEmpty ? node.name : cache.cacheName, policy: policy,
             upstreamHostOverride: node.upstream.hostHeader,
@@ -91,7 +92,8 @@ public enum NodeSettingsMapper {
             }
             settings.https = HTTPSListener(host: https.host, port: https.port,
                                            tls: TLSTermination(store: store, http2: configuration.tls.http2Limits,
-                                                               handshakeTimeout: limits.headerTimeout.seconds))
+                                                               handshakeTimeout: limits.headerTimeout.seconds),
+                                           hosts: configuration.tls.httpsHostPolicy)
         }
         settings.diskMaxObjects = cache.diskMaxObjects
         settings.accessLogFormat = node.logging.accessFormat

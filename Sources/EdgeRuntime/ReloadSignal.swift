@@ -67,6 +67,8 @@ final class NodeReloader: Sendable {
             // Always, not only when the entries changed: a renewed certificate usually keeps its path. Loaded
             // and checked by the mapping above; new handshakes get it, open connections keep theirs.
             secure.tls?.store.replace(with: https.tls.store)
+            // The entries' redirect_http and hsts go with them.
+            node.engine.httpsHosts.replace(https.hosts)
             logger.info("reload: certificates reread", metadata: ["entries": "\(new.tls.certificates.count)"])
         }
         node.health.retune(threshold: settings.failureThreshold, backoff: settings.failureBackoffSeconds)

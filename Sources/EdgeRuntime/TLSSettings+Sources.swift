@@ -17,6 +17,13 @@ extension TLSSettings {
         }
     }
 
+    /// Each entry's `redirect_http` and `hsts`, for its names.
+    var httpsHostPolicy: HTTPSHostPolicy {
+        HTTPSHostPolicy(entries: certificates.map {
+            HTTPSHostPolicy.Entry(names: $0.names, redirectHTTP: $0.redirectHTTP, strictTransportSecurity: $0.hsts)
+        })
+    }
+
     /// `[tls.http2]` as the listener applies it.
     var http2Limits: HTTP2Limits {
         HTTP2Limits(maxConcurrentStreams: http2.maxConcurrentStreams, maxHeaderListSize: http2.maxHeaderListSize,

@@ -15,13 +15,17 @@ public struct SNIMatcher: Sendable, Equatable {
 
     /// The entry for `serverName` (nil: no SNI sent).
     public func select(_ serverName: String?) -> Int {
-        guard var name = serverName?.lowercased(), !name.isEmpty else { return defaultIndex }
+        match(serverName) ?? defaultIndex
+    }
+
+    /// The entry whose names cover `name` (case-insensitive, a trailing dot ignored; exact names before
+    /// wildcards), or `nil` when none does: the same rules as `select` without the fallback to the default,
+    /// for per-name settings that must not apply to names nobody configured (HTTPS redirects, HSTS).
+    public func match(_ name: String?) -> Int? {
+        guard var name = name?.lowercased(), !name.isEmpty else { return nil }
         if name.hasSuffix(".") { name.removeLast() }
         if let exact = entries.firstIndex(where: { $0.contains(name) }) { return exact }
-        if let wildcard = entries.firstIndex(where: { $0.contains { Self.pattern($0, covers: name) } }) {
-            return wildcard
-        }
-        return defaultIndex
+        return entries.firstIndex(where: { $0.contains { Self.pattern($0, covers: name) } })
     }
 
     /// Whether `pattern` (a name or `*.suffix`) covers `name`; both lower-cased.

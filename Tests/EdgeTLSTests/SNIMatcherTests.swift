@@ -23,4 +23,13 @@ struct SNIMatcherTests {
         #expect(matcher.select(nil) == 0)
         #expect(SNIMatcher(entries: [["a.test"], ["b.test"]], defaultIndex: 1).select("c.test") == 1)
     }
+
+    @Test func matchFollowsTheSameRulesWithoutADefault() {
+        #expect(matcher.match("static.img.test") == 2)
+        #expect(matcher.match("A.img.test.") == 1)
+        #expect(matcher.match("unknown.test") == nil)
+        #expect(matcher.match("a.b.img.test") == nil)
+        #expect(matcher.match(nil) == nil)
+        #expect(matcher.match("") == nil)
+    }
 }

@@ -1,8 +1,10 @@
+import Foundation
+
 extension TLSSettings {
     static let keys = ["certificates", "http2"]
-    static let certificateKeys = ["names", "cert", "key", "default"]
+    static let certificateKeys = ["names", "cert", "key", "default", "redirect_http", "hsts"]
     static let http2Keys = ["max_concurrent_streams", "max_header_list_size", "max_resets", "reset_window",
-                            "max_continuation_frames", "max_control_frames"]
+                            "max_continuation_frames", "max_control_frames", "h2c"]
     static let namesExpected = "a non-empty list of host names such as [\"www.cdn.test\", \"*.cdn.test\"]"
 
     mutating func apply(_ reader: TableReader) throws(ConfigError) {
@@ -31,6 +33,7 @@ extension TLSSettings {
             if let value = try table.integer("max_control_frames", in: 1...100_000) {
                 http2.maxControlFramesPerWindow = value
             }
+            if let value = try table.bool("h2c") { http2.h2c = value }
         }
     }
 
@@ -55,10 +58,46 @@ extension TLSSettings {
             return Location(file: reader.context.file, line: reader.context.lines.nearestLine(of: path),
                             key: path.description)
         }
-        return Certificate(names: names.map { $0.text.lowercased() }, certificatePath: reader.context.resolvePath(cert),
-                           keyPath: reader.context.resolvePath(key), isDefault: try reader.bool("default") ?? false,
-                           namesLocation: location("names"), certificateLocation: location("cert"),
-                           keyLocation: location("key"))
+        var certificate = Certificate(
+            names: names.map { $0.text.lowercased() }, certificatePath: reader.context.resolvePath(cert),
+            keyPath: reader.context.resolvePath(key), isDefault: try reader.bool("default") ?? false,
+            namesLocation: location("names"), certificateLocation: location("cert"), keyLocation: location("key"))
+        certificate.redirectHTTP = try reader.bool("redirect_http") ?? false
+        let hstsExpected = "a Strict-Transport-Security value such as \"max-age=31536000; includeSubDomains\""
+        if let hsts = try reader.nonEmptyString("hsts", expected: hstsExpected) {
+            guard let value = normalisedHSTS(hsts) else {
+                throw reader.error(.invalidValue, "hsts",
+                                   "expected max-age=SECONDS, then optionally includeSubDomains and preload, "
+                                       + "separated by \";\", got \(ValueDescription.quote(hsts))")
+            }
+            certificate.hsts = value
+        }
+        return certificate
+    }
+
+    /// A `Strict-Transport-Security` value (RFC 6797 §6.1) as sent: `max-age=N` first, then at most one each of
+    /// `includeSubDomains` and `preload` (names case-insensitive), joined by `"; "`; `nil` for anything else
+    /// (no max-age, a non-numeric one, unknown or repeated directives, stray characters).
+    static func normalisedHSTS(_ text: String) -> String? {
+        let directives = text.split(separator: ";", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = directives.first, first.lowercased().hasPrefix("max-age=") else { return nil }
+        let seconds = first.dropFirst("max-age=".count)
+        guard !seconds.isEmpty, seconds.count <= 10, seconds.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return nil
+        }
+        var result = ["max-age=\(seconds)"]
+        for directive in directives.dropFirst() {
+            let spelled: String
+            switch directive.lowercased() {
+            case "includesubdomains": spelled = "includeSubDomains"
+            case "preload": spelled = "preload"
+            default: return nil
+            }
+            guard !result.contains(spelled) else { return nil }
+            result.append(spelled)
+        }
+        return result.joined(separator: "; ")
     }
 
     /// A DNS name, optionally with one leading `*.` label.

@@ -31,6 +31,12 @@ public struct TLSSettings: Sendable, Equatable {
         public var keyPath: String
         /// Presented when SNI is absent or names no configured certificate; the first entry when none says so.
         public var isDefault: Bool
+        /// A plain-HTTP request for one of `names` is answered with a permanent redirect to HTTPS (on nodes
+        /// with `https_listen`), before any cache or upstream work.
+        public var redirectHTTP = false
+        /// The `Strict-Transport-Security` value every HTTPS response for one of `names` carries (validated:
+        /// `max-age=N`, then optionally `includeSubDomains` and `preload`).
+        public var hsts: String?
         public var namesLocation: Location
         public var certificateLocation: Location
         public var keyLocation: Location
@@ -62,6 +68,9 @@ public struct TLSSettings: Sendable, Equatable {
         public var maxContinuationFrames = 5
         /// PING/SETTINGS/PRIORITY frames allowed per `resetWindowSeconds` (control-frame flood).
         public var maxControlFramesPerWindow = 200
+        /// HTTP/2 with prior knowledge (h2c) on every node's plain `listen` too, with these same limits. Off by
+        /// default: cleartext HTTP/2 is for clients and load balancers that know the node speaks it.
+        public var h2c = false
 
         public init() {}
     }

@@ -132,6 +132,7 @@ public final class EdgeNode: Service, Sendable {
         server = EdgeServer(settings: settings.server, engine: engine, observer: observer, group: group,
                             logger: logger)
         if let https = settings.https {
+            engine.httpsHosts.replace(https.hosts)
             var secure = settings.server
             secure.host = https.host
             secure.port = https.port
@@ -157,7 +158,10 @@ public final class EdgeNode: Service, Sendable {
         registerHealthEndpoint()
         if let metricsEndpoint { try await metricsEndpoint.start() }
         let port = try await server.start()
-        if let secureServer { try await secureServer.start() }
+        if let secureServer {
+            // Redirects name the port HTTPS really listens on (an ephemeral one in tests).
+            engine.httpsHosts.httpsPort = try await secureServer.start()
+        }
         if let checker {
             checkerTask.withLock { $0 = Task { await checker.run() } }
         }

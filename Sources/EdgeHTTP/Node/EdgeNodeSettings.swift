@@ -73,10 +73,13 @@ public struct HTTPSListener: Sendable {
     /// 0 picks an ephemeral port (tests).
     public var port: Int
     public var tls: TLSTermination
+    /// Per-name HTTP→HTTPS redirects (on the plain listener) and HSTS (on this one).
+    public var hosts: HTTPSHostPolicy
 
-    public init(host: String, port: Int, tls: TLSTermination) {
+    public init(host: String, port: Int, tls: TLSTermination, hosts: HTTPSHostPolicy = HTTPSHostPolicy()) {
         self.host = host
         self.port = port
         self.tls = tls
+        self.hosts = hosts
     }
 }

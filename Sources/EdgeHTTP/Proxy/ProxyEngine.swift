@@ -28,6 +28,8 @@ public final class ProxyEngine: Sendable {
     public let purgeLedger: SharedPurgeLedger
     /// What `PURGE` on the public listener does.
     public let purgeMethod = PurgeMethodSlot()
+    /// Per-name HTTP→HTTPS redirects and HSTS (`[[tls.certificates]] redirect_http`, `hsts`), replaced on reload.
+    public let httpsHosts = HTTPSHosts()
     let metrics: EdgeMetrics
     let logger: Logger
     let now: @Sendable () -> Double

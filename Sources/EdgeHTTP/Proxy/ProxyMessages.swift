@@ -21,10 +21,14 @@ public struct ProxyRequest: Sendable {
     /// Relays an interim 1xx response (103 Early Hints, 102) from upstream to this client before the final one
     /// (RFC 9110 §15.2); set by the server for HTTP/1.1 clients only. `nil`: interim responses are dropped.
     public var interim: (@Sendable (HTTPResponseHead) -> Void)?
+    /// Whether the request came over TLS (the HTTPS listener, h2 or HTTP/1.1): it then never gets the HTTPS
+    /// redirect, and its response may carry HSTS.
+    public var overTLS: Bool
 
     public init(head: HTTPRequestHead, body: RequestBody? = nil, clientAddress: String, receivedAt: Double,
-                executor: (any TaskExecutor)? = nil) {
+                executor: (any TaskExecutor)? = nil, overTLS: Bool = false) {
         self.head = head
+        self.overTLS = overTLS
         self.body = body
         self.clientAddress = clientAddress
         self.receivedAt = receivedAt

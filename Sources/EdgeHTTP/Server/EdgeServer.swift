@@ -15,6 +15,8 @@ import Synchronization
 /// The public HTTP/1.1 listener: a SwiftNIO server whose pipeline is
 /// `ConnectionGuardHandler → HTTP codec (limits, pipelining, 400 on parse errors) → RequestLifecycleHandler
 /// → HTTPRequestHandler`, behind a `ConnectionLimiter` that closes connections past `maxConnections` at once.
+/// With `h2c` set, an `H2CDetectionHandler` first tells HTTP/2 clients with prior knowledge from the rest; with
+/// `tls`, TLS and ALPN come first (HTTPS, h2 or HTTP/1.1).
 ///
 /// As a ServiceLifecycle service it stops accepting on graceful shutdown (SIGTERM/SIGINT), lets in-flight
 /// requests finish for up to `drainTimeout` seconds, then closes what is left.
@@ -91,10 +93,23 @@ public final class EdgeServer: Service, Sendable {
                 channel.closeFuture.whenComplete { _ in metrics.connectionClosed() }
                 let parts = PipelineParts(connection: ConnectionLimits(liveSettings.current), engine: engine,
                                           observer: observer, bodyTempDirectory: bodyTempDirectory, now: now,
-                                          logger: logger)
+                                          logger: logger, overTLS: tls != nil)
                 return channel.eventLoop.makeCompletedFuture {
                     guard let tls, let sslContext else {
-                        try parts.configureHTTP1(channel)
+                        guard let h2c = settings.h2c else {
+                            try parts.configureHTTP1(channel)
+                            return
+                        }
+                        // h2c: the first bytes say whether this is an HTTP/2 client with prior knowledge.
+                        let timeouts = parts.connection.guardLimits
+                        try channel.pipeline.syncOperations.addHandler(H2CDetectionHandler(
+                            idleTimeout: timeouts.idleTimeout, headerTimeout: timeouts.headerTimeout
+                        ) { channel, detected in
+                            switch detected {
+                            case .http1: try parts.configureHTTP1(channel)
+                            case .http2: try parts.configureHTTP2(channel, limits: h2c)
+                            }
+                        })
                         return
                     }
                     // HTTPS: TLS first (SNI picks the certificate from the store), then ALPN picks h2 or HTTP/1.1.

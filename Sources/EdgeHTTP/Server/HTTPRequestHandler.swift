@@ -47,6 +47,8 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
     private var readHeldBack = false
     /// The peer's address as text, computed once per connection rather than per request.
     private var peer: String?
+    /// Whether this connection is in the load counters (see `handlerAdded`).
+    private var counted = false
     private let engine: ProxyEngine
     private let observer: RequestObserver
     private let limits: RequestLimits
@@ -55,9 +57,13 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
     private let now: @Sendable () -> Double
     /// The connection's event loop as a task executor: what every task of this connection prefers.
     private let executor: EventLoopTaskExecutor
+    /// Whether the connection came through the HTTPS listener (HTTPS redirects and HSTS depend on it).
+    private let overTLS: Bool
 
     init(engine: ProxyEngine, observer: RequestObserver, limits: RequestLimits, bodyBufferBytes: Int,
-         bodyTempDirectory: String, now: @escaping @Sendable () -> Double, eventLoop: any EventLoop) {
+         bodyTempDirectory: String, now: @escaping @Sendable () -> Double, eventLoop: any EventLoop,
+         overTLS: Bool = false) {
+        self.overTLS = overTLS
         self.engine = engine
         self.observer = observer
         self.limits = limits
@@ -177,7 +183,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
         state = .responding
         let body: RequestBody? = current.spool.map { .file($0) } ?? current.memory.map { .buffer($0) }
         let request = ProxyRequest(head: current.head, body: body, clientAddress: clientAddress(context),
-                                   receivedAt: current.receivedAt)
+                                   receivedAt: current.receivedAt, overTLS: overTLS)
         switch engine.begin(request) {
         case .response(let response):
             writeImmediately(response, for: request, context: context)
@@ -197,16 +203,32 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
         respondDirectly(context: context, head: head, status: status, message: message)
     }
 
+    /// The handler joins an already active channel when the pipeline is built after TLS's ALPN or after h2c
+    /// detection: it then never sees `channelActive`, so the connection is counted here instead (and only a
+    /// counted connection is uncounted when it closes).
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { countOpened() }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
-        observer.load.connectionOpened()
+        countOpened()
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         // An upload cut off midway: its spool file (already unlinked) is closed as soon as nothing holds it.
         upload = nil
-        observer.load.connectionClosed()
+        if counted {
+            counted = false
+            observer.load.connectionClosed()
+        }
         context.fireChannelInactive()
+    }
+
+    private func countOpened() {
+        guard !counted else { return }
+        counted = true
+        observer.load.connectionOpened()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -339,6 +361,9 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
         headers.add(name: "content-type", value: "text/plain; charset=utf-8")
         headers.add(name: "content-length", value: String(body.readableBytes))
         headers.add(name: "connection", value: "close")
+        if overTLS, let hsts = engine.strictTransportSecurity(for: head) {
+            headers.add(name: "strict-transport-security", value: hsts)
+        }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
                       promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)

@@ -15,11 +15,13 @@ struct PipelineParts: Sendable {
     let bodyTempDirectory: String
     let now: @Sendable () -> Double
     let logger: Logger
+    /// Whether the connection came through TLS (HTTPS redirects and HSTS depend on it).
+    var overTLS = false
 
     func makeRequestHandler(_ channel: any Channel) -> HTTPRequestHandler {
         HTTPRequestHandler(engine: engine, observer: observer, limits: connection.requestLimits,
                            bodyBufferBytes: connection.bodyBufferBytes, bodyTempDirectory: bodyTempDirectory,
-                           now: now, eventLoop: channel.eventLoop)
+                           now: now, eventLoop: channel.eventLoop, overTLS: overTLS)
     }
 
     /// `ConnectionGuardHandler → HTTP codec (limits, pipelining, 400 on parse errors) → RequestLifecycleHandler

@@ -22,6 +22,9 @@ public struct ServerSettings: Sendable {
     public var maxConnections: Int?
     /// Seconds in-flight requests get to finish on shutdown before connections are closed.
     public var drainTimeout: Double
+    /// HTTP/2 with prior knowledge (h2c) on this plain listener, with these limits; `nil`: HTTP/1.1 only (an h2
+    /// preface then gets the HTTP/1.1 parser's 400). Read when the listener starts; TLS listeners ignore it.
+    public var h2c: HTTP2Limits?
 
     public init(host: String = "127.0.0.1", port: Int = 0, maxHeaderBytes: Int = 16 << 10, maxHeaderCount: Int = 100,
                 maxRequestLineBytes: Int = 8 << 10, maxRequestBodyBytes: Int = 10 << 20, headerTimeout: Double = 10,

@@ -51,4 +51,68 @@ import Testing
         let unknown = ConfigFixtures.minimal + tls + "\nmax_streams = 3\n"
         #expect(ConfigFixtures.error(unknown)?.kind == .unknownKey)
     }
+
+    @Test func redirectHSTSAndH2cAreReadAndOffByDefault() throws {
+        let text = ConfigFixtures.minimal + """
+
+            [[tls.certificates]]
+            names = ["www.cdn.test"]
+            cert = "a.pem"
+            key = "b.pem"
+            redirect_http = true
+            hsts = "max-age=31536000;includesubdomains ; PRELOAD"
+
+            [[tls.certificates]]
+            names = ["api.test"]
+            cert = "c.pem"
+            key = "d.pem"
+
+            [tls.http2]
+            h2c = true
+            """
+        let config = try ConfigLoader.parse(text: text, path: "edge.conf")
+        #expect(config.tls.certificates[0].redirectHTTP)
+        #expect(config.tls.certificates[0].hsts == "max-age=31536000; includeSubDomains; preload")
+        #expect(!config.tls.certificates[1].redirectHTTP)
+        #expect(config.tls.certificates[1].hsts == nil)
+        #expect(config.tls.http2.h2c)
+        #expect(!TLSSettings.HTTP2().h2c)
+    }
+
+    @Test(arguments: ["includeSubDomains; max-age=1", "max-age=", "max-age=-1", "max-age=1y", "max-age=1; foo",
+                      "max-age=1; preload; preload", "max-age=1\\nx: y", "max-age=1;;", "max-age=\\\"1\\\""])
+    func aBadHSTSValueIsAConfigErrorWithFileLineAndKey(_ value: String) throws {
+        // `minimal` is 11 lines; the entry's header lands on line 13, `hsts` on line 17.
+        let text = ConfigFixtures.minimal + """
+
+            [[tls.certificates]]
+            names = ["www.cdn.test"]
+            cert = "a.pem"
+            key = "b.pem"
+            hsts = "\(value)"
+            """
+        let error = try #require(ConfigFixtures.error(text), "\(value)")
+        #expect(error.key == "tls.certificates[0].hsts", "\(error)")
+        #expect(error.line == 17, "\(error)")
+        #expect(error.description.hasPrefix("edge.conf:17: tls.certificates[0].hsts: "), "\(error)")
+    }
+
+    @Test func nonBooleanRedirectAndH2cAreConfigErrors() {
+        let redirect = ConfigFixtures.minimal + """
+
+            [[tls.certificates]]
+            names = ["www.cdn.test"]
+            cert = "a.pem"
+            key = "b.pem"
+            redirect_http = "yes"
+            """
+        #expect(ConfigFixtures.error(redirect)?.key == "tls.certificates[0].redirect_http")
+        let h2c = ConfigFixtures.minimal + """
+
+            [tls.http2]
+            h2c = 1
+            """
+        #expect(ConfigFixtures.error(h2c)?.key == "tls.http2.h2c")
+    }
 }
+

@@ -43,6 +43,12 @@ struct DemoClusterTests {
         let https = try await Tool.curl(port: 8443, path: "/", address: "127.0.0.11",
                                         ["--cacert", ca, "-w", "%{http_version} %{http_code}"])
         #expect(https.stdout == "2 200", "curl over HTTPS to edge-1: \(https.stdout) \(https.stderr)")
+        // h2c (on in the demo): README's curl with prior knowledge on the plain port gets HTTP/2.
+        let h2c = try await Tool.run("/usr/bin/curl", [
+            "-sS", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
+            "--http2-prior-knowledge", "-H", "Host: www.cdn.test", "http://127.0.0.11:8080/",
+        ])
+        #expect(h2c.stdout == "2 200", "h2c to edge-1: \(h2c.stdout) \(h2c.stderr)")
 
         // Gossip must see the edges alive before the responder routes by distance: poll, bounded.
         let boston = "203.0.113.0/24", munich = "192.0.2.0/24"

@@ -16,6 +16,11 @@ extension ProxyEngine {
         if LocalEndpoints.isLocal(request.head.uri) {
             return .response(finish(localEndpoints.respond(to: request), for: request))
         }
+        // Names with `redirect_http` are answered on plain HTTP by the redirect alone (local endpoints above are
+        // not: health probes and routing queries speak plain HTTP to the node itself).
+        if !request.overTLS, let redirect = httpsRedirect(for: request) {
+            return .response(finish(redirect, for: request))
+        }
         var flow = ProxyFlow(request: request)
         guard let response = recvAndHitImmediately(&flow) else { return .pending(flow) }
         return .response(finish(response, for: request))

@@ -10,6 +10,9 @@ extension ProxyEngine {
     /// (Via, Cache-Status, Age, and the removal of internal fields at the outermost tier: `ResponseStamp`), then
     /// runs the response transforms, in the order the engine was given them (a coded body arrives as `.coded`,
     /// with its Content-Encoding set).
+    ///
+    /// Last, HSTS, for responses sent over TLS for a name with `hsts` (`HTTPSHosts`): here, so hits, misses,
+    /// errors and local answers all carry it.
     func finish(_ response: ProxyResponse, for request: ProxyRequest) -> ProxyResponse {
         var response = response
         if let stamp = response.stamp {
@@ -24,6 +27,7 @@ extension ProxyEngine {
         for transform in transforms {
             transform.transform(&response, for: request)
         }
+        stampStrictTransportSecurity(&response, for: request)
         return response
     }
 }
