@@ -33,13 +33,15 @@ public struct ResponseStamp: Sendable {
 
     /// Writes the stamp into `headers`.
     func apply(to headers: inout HTTPHeaders, cacheName: String, stripsInternal: Bool) {
-        if let age { headers.replaceOrAdd(name: "age", value: String(age)) }
         switch source {
         case .stored(let upstreamCacheStatus):
+            // The template has neither field (it is the hit path: add, no search).
+            if let age { headers.add(name: "age", value: String(age)) }
             headers.add(name: "cache-status", value: upstreamCacheStatus + entry.serialized())
         case .local:
             headers.replaceOrAdd(name: "cache-status", value: entry.serialized())
         case .upstream:
+            if let age { headers.replaceOrAdd(name: "age", value: String(age)) }
             ForwardingHeaders.appendVia(&headers, name: cacheName)
             if stripsInternal { ForwardingHeaders.removeInternal(&headers) }
             // Concatenation keeps the upstream tiers' entries exactly as they sent them.
