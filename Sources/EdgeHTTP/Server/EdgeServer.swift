@@ -60,7 +60,9 @@ public final class EdgeServer: Service, Sendable {
         let quiesce = self.quiesce
         let liveSettings = self.liveSettings
         let tls = self.tls
-        let sslContext = try tls.map { try $0.store.makeServerContext() }
+        // Built now so a broken set fails the start, not the first connection; each connection then takes the
+        // store's current context (a reload installs a new one).
+        _ = try tls.map { try $0.store.serverContext() }
         let bodyTempDirectory = Self.prepareBodyTempDirectory(settings: settings, logger: logger)
         let fileLimit = FileDescriptorLimit.current()?.soft ?? 1024
         let maxConnections = settings.maxConnections
@@ -95,7 +97,7 @@ public final class EdgeServer: Service, Sendable {
                                           observer: observer, bodyTempDirectory: bodyTempDirectory, now: now,
                                           logger: logger, overTLS: tls != nil)
                 return channel.eventLoop.makeCompletedFuture {
-                    guard let tls, let sslContext else {
+                    guard let tls else {
                         guard let h2c = settings.h2c else {
                             try parts.configureHTTP1(channel)
                             return
@@ -114,7 +116,7 @@ public final class EdgeServer: Service, Sendable {
                     }
                     // HTTPS: TLS first (SNI picks the certificate from the store), then ALPN picks h2 or HTTP/1.1.
                     let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(NIOSSLServerHandler(context: sslContext))
+                    try sync.addHandler(NIOSSLServerHandler(context: tls.store.serverContext()))
                     try sync.addHandler(HandshakeTimeoutHandler(seconds: tls.handshakeTimeout))
                     try sync.addHandler(ApplicationProtocolNegotiationHandler { result, channel in
                         channel.eventLoop.makeCompletedFuture {
