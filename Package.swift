@@ -72,12 +72,15 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
 
-        // Talking to the next tier: upstream choice, health view, its own HTTP/1.1 client pooled per event loop.
+        // Talking to the next tier: upstream choice, health view, its own HTTP/1.1 client pooled per event loop,
+        // over TLS (nio-ssl's client handler) for https upstreams.
         .target(name: "EdgeUpstream", dependencies: [
             "EdgeCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -247,7 +250,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "EdgeRuntimeTests", dependencies: [
-            "EdgeRuntime", "EdgeConfig", "EdgeDNS", "EdgeHTTP",
+            "EdgeRuntime", "EdgeConfig", "EdgeDNS", "EdgeHTTP", "EdgeTLS", "EdgeUpstream",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -261,6 +264,7 @@ let package = Package(
             "EdgeRuntime", "EdgeTLS", "edge",
             .product(name: "NIOHTTP2", package: "swift-nio-http2"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

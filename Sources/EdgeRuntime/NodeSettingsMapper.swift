@@ -16,9 +16,13 @@ public enum NodeSettingsMapper {
     static func settings(for node: NodeConfiguration, in configuration: EdgeConfiguration) throws
         -> EdgeNodeSettings
     {
-        let origins = configuration.upstreamEndpoints(for: node).enumerated().map { index, endpoint in
-            let name = node.upstream.origins.indices.contains(index) ? node.upstream.origins[index] : endpoint.description
-            return Upstream(name: name, scheme: endpoint.scheme.rawValue, host: endpoint.host, port: endpoint.port)
+        // Each entry is an [[origins]] name or a URL; https ones get their TLS context here, once.
+        let origins = try node.upstream.origins.compactMap { entry throws -> Upstream? in
+            let origin = configuration.origin(named: entry)
+            guard let endpoint = origin?.endpoint ?? OriginEndpoint.parse(entry) else { return nil }
+            return Upstream(name: entry, scheme: endpoint.scheme.rawValue, host: endpoint.host, port: endpoint.port,
+                            tls: try UpstreamTLSSetup.tls(for: endpoint, origin: origin,
+                                                          configFile: configuration.sourcePath))
         }
         guard !origins.isEmpty else {
             throw MappingError(description: "\(configuration.sourcePath): node \(node.name) has no upstream origins")

@@ -18,10 +18,12 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         do {
             let configuration = try ConfigLoader.load(path: path)
-            // The files the certificates name: readable, key matching, not expired, every name covered.
-            let problems = CertificateStore.problems(in: configuration.tls.certificateSources)
+            // The files the certificates name: readable, key matching, not expired, every name covered; and
+            // the CA files https origins trust (tls_ca): readable, holding certificates.
+            let problems = CertificateStore.problems(in: configuration.tls.certificateSources).map(\.description)
+                + configuration.upstreamTLSProblems.map(\.description)
             if !problems.isEmpty {
-                for problem in problems { printError(problem.description) }
+                for problem in problems { printError(problem) }
                 throw ExitCode.failure
             }
             print(configuration.topologyDescription())

@@ -231,7 +231,9 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test func httpsUpstreamsAreRefusedUntilTLSExists() async throws {
+    /// An https upstream gets its TLS context at start; one without (a wiring mistake) is refused before any
+    /// connection, never sent in the clear. TLS itself is tested end to end in `UpstreamTLSTests`.
+    @Test func httpsUpstreamWithoutTLSSettingsIsNeverSentInTheClear() async throws {
         try await withClient { (client, _) async throws in
             let kind = await errorKind {
                 _ = try await client.send(UpstreamRequest(method: .GET, target: "/", headers: [:]),

@@ -10,7 +10,9 @@ struct ParsedOrigin {
 
 /// Reads one `[[origins]]` entry.
 enum OriginReader {
-    static let keys = ["name", "url", "root", "rules", "listen"]
+    static let keys = ["name", "url", "root", "rules", "listen", "tls_ca", "tls_server_name"]
+    static let serverNameExpected = "a DNS name such as \"origin.example.com\" (SNI cannot carry an IP address; "
+        + "leave tls_server_name out to verify an IP address against the certificate)"
 
     static func read(_ reader: TableReader) throws(ConfigError) -> ParsedOrigin {
         try reader.checkKeys(allowed: keys)
@@ -46,8 +48,37 @@ enum OriginReader {
             }
             listen = derived
         }
-        let origin = OriginConfiguration(name: name, endpoint: endpoint, root: root, rules: rules, listen: listen)
+        let origin = OriginConfiguration(name: name, endpoint: endpoint, root: root, rules: rules, listen: listen,
+                                         tls: try readTLS(reader, endpoint: endpoint))
         return ParsedOrigin(origin: origin, path: reader.path)
+    }
+}
+
+extension OriginReader {
+    /// `tls_ca` and `tls_server_name`: only on an `https://` origin, where they say whom to trust and which name
+    /// to verify. On an `http://` origin they would be silently ignored (and the operator would believe the
+    /// connection verified), so they are refused.
+    static func readTLS(_ reader: TableReader, endpoint: OriginEndpoint) throws(ConfigError) -> OriginConfiguration.TLS? {
+        let tlsKeys = ["tls_ca", "tls_server_name"]
+        guard endpoint.scheme == .https else {
+            for key in tlsKeys where reader.contains(key) {
+                throw reader.error(.invalidValue, key, "\(key) only applies to an https:// origin (url is \(endpoint.url))")
+            }
+            return nil
+        }
+        guard tlsKeys.contains(where: reader.contains) else { return nil }
+        var tls = OriginConfiguration.TLS()
+        if let ca = try reader.nonEmptyString("tls_ca", expected: "the path of a PEM file of CA certificates") {
+            tls.caPath = reader.context.resolvePath(ca)
+            tls.caLocation = reader.location("tls_ca")
+        }
+        if let name = try reader.nonEmptyString("tls_server_name", expected: serverNameExpected) {
+            guard IPAddressText.isHostName(Substring(name)) else {
+                throw reader.invalid("tls_server_name", expected: serverNameExpected, got: name)
+            }
+            tls.serverName = name.lowercased()
+        }
+        return tls
     }
 }
 

@@ -53,11 +53,7 @@ extension TLSSettings {
         guard let key = try reader.nonEmptyString("key", expected: pathExpected) else {
             throw reader.missing("key", expected: pathExpected)
         }
-        func location(_ key: String) -> Location {
-            let path = reader.path(key)
-            return Location(file: reader.context.file, line: reader.context.lines.nearestLine(of: path),
-                            key: path.description)
-        }
+        func location(_ key: String) -> Location { reader.location(key) }
         var certificate = Certificate(
             names: names.map { $0.text.lowercased() }, certificatePath: reader.context.resolvePath(cert),
             keyPath: reader.context.resolvePath(key), isDefault: try reader.bool("default") ?? false,
@@ -108,5 +104,13 @@ extension TLSSettings {
             !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
                 && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
         }
+    }
+}
+
+extension TableReader {
+    /// Where `key` of this table was written, for problems found after loading (in the files it names).
+    func location(_ key: String) -> TLSSettings.Location {
+        let path = self.path(key)
+        return TLSSettings.Location(file: context.file, line: context.lines.nearestLine(of: path), key: path.description)
     }
 }

@@ -85,10 +85,13 @@ public final class UpstreamClient: UpstreamTransport {
     public func send(_ request: UpstreamRequest, to upstream: Upstream, logger: Logger, timeLimit: Double?,
                      interim: (@Sendable (HTTPResponseHead) -> Void)?) async throws(UpstreamError) -> UpstreamResponse
     {
-        guard upstream.scheme == "http" else {
+        switch (upstream.scheme, upstream.tls) {
+        case ("http", nil), ("https", .some): break
+        default:
+            // An https upstream gets its context at start (NodeSettingsMapper); one without is a wiring error,
+            // and never sent in the clear.
             throw UpstreamError(kind: .invalidRequest, upstream: upstream.name,
-                                message: "\(upstream.scheme) upstreams are not supported yet: the upstream client "
-                                    + "speaks plain HTTP/1.1 only (no TLS)")
+                                message: "\(upstream.scheme) upstream without matching TLS settings")
         }
         guard let pool = currentPool() else {
             throw UpstreamError(kind: .localLimit, upstream: upstream.name, message: "no event loop")
@@ -97,7 +100,7 @@ public final class UpstreamClient: UpstreamTransport {
         let firstByte = firstByteTimeout(for: upstream)
         let deadline = started + Self.amount(min(firstByte, timeLimit ?? firstByte))
         let head = UpstreamExchangeRules.requestHead(for: request)
-        let key = UpstreamPoolKey(host: upstream.host, port: upstream.port)
+        let key = UpstreamPoolKey(host: upstream.host, port: upstream.port, tls: upstream.tls)
         let exchange = Exchange(pool: pool, key: key, head: head, body: request.body, upstream: upstream.name,
                                 deadline: deadline, interim: interim, cancellation: UpstreamExchangeCancellation())
         var start: UpstreamResponseStart

@@ -1,11 +1,14 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
-/// Which upstream server a connection goes to.
+/// Which upstream server a connection goes to, and over what: with `tls`, connections are TLS with that
+/// context and verification name, and never shared with plain ones to the same address.
 struct UpstreamPoolKey: Hashable, Sendable {
     var host: String
     var port: Int
+    var tls: UpstreamTLS? = nil
 }
 
 /// One event loop's keep-alive connections to every upstream.
@@ -125,15 +128,18 @@ final class UpstreamConnectionPool: @unchecked Sendable {
         host.open += 1
         let connection = HTTP1UpstreamConnection(key: key, eventLoop: eventLoop, pool: self,
                                                  idleTimeout: settings.bodyIdleTimeout)
+        let handshake = key.tls.map { _ in eventLoop.makePromise(of: Void.self) }
+        let connectTimeout = settings.connectTimeout
         let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(settings.connectTimeout)
+            .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.autoRead, value: false)
             // One socket read per read(): what a slow body consumer holds stays bounded.
             .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try Self.addHandlers(to: channel.pipeline.syncOperations, connection: connection)
+                    try Self.addHandlers(to: channel.pipeline.syncOperations, key: key, connection: connection,
+                                         handshake: handshake, handshakeTimeout: connectTimeout)
                 }
             }
         let connected = host.address.map { bootstrap.connect(to: $0) }
@@ -142,16 +148,35 @@ final class UpstreamConnectionPool: @unchecked Sendable {
             // Never became a connection: its slot is free again for whoever waits.
             host.open -= 1
             serveWaiters(key, host: host)
+            // The handler never ran: its promise must not leak unfulfilled.
+            handshake?.fail(ChannelError.ioOnClosedChannel)
             return eventLoop.makeFailedFuture(UpstreamExchangeFailure(
                 error: UpstreamClient.classify(error, upstream: upstream, phase: .head), staleConnection: false))
-        }.map { _ in connection }
+        }.flatMap { [eventLoop] channel in
+            guard let handshake else { return eventLoop.makeSucceededFuture(connection) }
+            // The channel exists, so its close (by nio-ssl after a failed handshake, or here) frees the slot
+            // through `connectionClosed`.
+            return handshake.futureResult.map { connection }.flatMapErrorThrowing { error in
+                channel.close(promise: nil)
+                let timedOut = (error as? UpstreamTLSHandshakeHandler.Failure)?.timedOut ?? false
+                throw UpstreamExchangeFailure(
+                    error: UpstreamError(kind: timedOut ? .connectTimeout : .connect, upstream: upstream,
+                                         message: "\(error)"),
+                    staleConnection: false)
+            }
+        }
     }
 
-    /// The channel's handlers, in order. This is the one place a TLS client handler goes for `https` upstreams
-    /// (first, before the HTTP codec); until then `UpstreamClient.send` refuses them before connecting.
-    private static func addHandlers(to pipeline: ChannelPipeline.SynchronousOperations,
-                                    connection: HTTP1UpstreamConnection) throws {
-        // TLS: insert the TLS client handler here.
+    /// The channel's handlers, in order: for `https` upstreams the TLS client handler and the handshake
+    /// waiter first, then the HTTP/1.1 codec and the connection.
+    private static func addHandlers(to pipeline: ChannelPipeline.SynchronousOperations, key: UpstreamPoolKey,
+                                    connection: HTTP1UpstreamConnection, handshake: EventLoopPromise<Void>?,
+                                    handshakeTimeout: TimeAmount) throws {
+        if let tls = key.tls, let handshake {
+            let name = UpstreamTLS.verificationName(host: key.host, serverName: tls.serverName)
+            try pipeline.addHandler(NIOSSLClientHandler(context: tls.context, serverHostname: name))
+            try pipeline.addHandler(UpstreamTLSHandshakeHandler(done: handshake, timeout: handshakeTimeout))
+        }
         try pipeline.addHandler(HTTPRequestEncoder())
         try pipeline.addHandler(ByteToMessageHandler(HTTPResponseDecoder(
             leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .forward)))

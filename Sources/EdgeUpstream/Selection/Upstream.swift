@@ -14,13 +14,17 @@ public struct Upstream: Hashable, Sendable, CustomStringConvertible {
     public var host: String
     public var port: Int
     public var tier: UpstreamTier
+    /// For `https` upstreams: the client context and verification name connections use (made once at start).
+    public var tls: UpstreamTLS?
 
-    public init(name: String, scheme: String = "http", host: String, port: Int, tier: UpstreamTier = .origin) {
+    public init(name: String, scheme: String = "http", host: String, port: Int, tier: UpstreamTier = .origin,
+                tls: UpstreamTLS? = nil) {
         self.name = name
         self.scheme = scheme
         self.host = host
         self.port = port
         self.tier = tier
+        self.tls = tls
     }
 
     /// Parses `http://host:port` (a path, if any, is ignored); `nil` for anything else.

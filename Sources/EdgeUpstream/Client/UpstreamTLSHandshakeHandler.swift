@@ -1,0 +1,70 @@
+import NIOCore
+import NIOTLS
+
+/// Waits for a new upstream connection's TLS handshake, between the TLS handler and the HTTP codec.
+///
+/// The pool hands out a connection only once its handshake finished, so a handshake that fails (untrusted
+/// certificate, name mismatch, no common version) fails the connect, before any request byte went out: it is
+/// a connect failure of the upstream (counted by its circuit breaker, retried on the next upstream even for a
+/// POST), not a protocol error of an exchange. `connect_timeout` bounds the handshake as it bounds the TCP
+/// connect, so a server that accepts and never answers the client hello cannot hold a connection slot.
+final class UpstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    /// Why a handshake did not finish, with the reason nio-ssl gave.
+    struct Failure: Error, CustomStringConvertible {
+        var timedOut: Bool
+        var reason: String
+        var description: String { timedOut ? "TLS handshake timed out" : "TLS handshake failed: \(reason)" }
+    }
+
+    let done: EventLoopPromise<Void>
+    private let timeout: TimeAmount
+    private var timer: Scheduled<Void>?
+    private var finished = false
+
+    init(done: EventLoopPromise<Void>, timeout: TimeAmount) {
+        self.done = done
+        self.timeout = timeout
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: timeout) {
+            let (handler, context) = loopBound.value
+            handler.finish(.failure(Failure(timedOut: true, reason: "no answer within the connect timeout")))
+            context.close(promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            finish(.success(()))
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        finish(.failure(Failure(timedOut: false, reason: "\(error)")))
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(.failure(Failure(timedOut: false, reason: "the upstream closed the connection")))
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        finish(.failure(Failure(timedOut: false, reason: "the connection ended before the handshake")))
+    }
+
+    private func finish(_ result: Result<Void, any Error>) {
+        guard !finished else { return }
+        finished = true
+        timer?.cancel()
+        timer = nil
+        done.completeWith(result)
+    }
+}

@@ -1,0 +1,54 @@
+import EdgeConfig
+import Testing
+
+/// `[[origins]] tls_ca` and `tls_server_name`: read only on `https://` origins, the CA path relative to the
+/// configuration file and its location kept for problems found later in the file.
+@Suite struct OriginTLSConfigTests {
+    /// `minimal` with origin-1 replaced: its `url` on line 6, `extra` from line 7.
+    private func config(url: String, extra: String) -> String {
+        ConfigFixtures.minimal.replacingOccurrences(of: "url = \"http://127.0.0.1:8080\"\n",
+                                                    with: "url = \"\(url)\"\n\(extra)")
+    }
+
+    @Test func httpsOriginReadsCAAndServerName() throws {
+        let text = config(url: "https://127.0.0.1:8443",
+                          extra: "tls_ca = \"tls/origin-ca.pem\"\ntls_server_name = \"Origin.Example.com\"\n")
+        let loaded = try ConfigLoader.parse(text: text, path: "edge.conf", baseDirectory: "/etc/edge")
+        let origin = try #require(loaded.origin(named: "origin-1"))
+        #expect(origin.endpoint == OriginEndpoint(scheme: .https, host: "127.0.0.1", port: 8443))
+        let tls = try #require(origin.tls)
+        #expect(tls.caPath == "/etc/edge/tls/origin-ca.pem")
+        #expect(tls.caLocation?.key == "origins[0].tls_ca")
+        #expect(tls.caLocation?.line == 7)
+        #expect(tls.serverName == "origin.example.com")
+    }
+
+    @Test func httpsOriginWithoutKeysUsesTheDefaults() throws {
+        let loaded = try ConfigLoader.parse(text: config(url: "https://origin.example.com", extra: ""),
+                                            path: "edge.conf")
+        let origin = try #require(loaded.origin(named: "origin-1"))
+        #expect(origin.endpoint.port == 443)
+        #expect(origin.tls == nil)
+    }
+
+    @Test(arguments: ["tls_ca = \"ca.pem\"", "tls_server_name = \"origin.example.com\""])
+    func tlsKeysOnAPlainOriginAreRefused(line: String) {
+        let error = ConfigFixtures.error(config(url: "http://127.0.0.1:8080", extra: line + "\n"))
+        let key = String(line.prefix { $0 != " " })
+        #expect(error?.description
+            == "edge.conf:7: origins[0].\(key): \(key) only applies to an https:// origin (url is http://127.0.0.1:8080)")
+        #expect(error?.kind == .invalidValue)
+    }
+
+    @Test(arguments: ["\"10.0.0.5\"", "\"\"", "\"a b\"", "5"])
+    func serverNameMustBeADNSName(value: String) {
+        let error = ConfigFixtures.error(config(url: "https://10.0.0.5", extra: "tls_server_name = \(value)\n"))
+        #expect(error?.key == "origins[0].tls_server_name")
+        #expect(error?.line == 7)
+    }
+
+    @Test func anEmptyCAPathIsRefused() {
+        let error = ConfigFixtures.error(config(url: "https://10.0.0.5", extra: "tls_ca = \" \"\n"))
+        #expect(error?.key == "origins[0].tls_ca")
+    }
+}
