@@ -15,7 +15,7 @@ struct UpstreamTLSMappingTests {
     {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-uptls-\(UUID().uuidString)").path
         let paths = try DemoCertificateAuthority.ensure(directory: directory, dnsNames: ["origin.test"])
-        try FileManager.default.copyItem(atPath: paths.caCertificate, atPath: directory + "/trusted-ca.pem")
+        try FileManager.default.copyItem(atPath: paths.caCertificate, toPath: directory + "/trusted-ca.pem")
         try "not a certificate\n".write(toFile: directory + "/empty.pem", atomically: true, encoding: .utf8)
         let text = """
             [defaults.upstream]

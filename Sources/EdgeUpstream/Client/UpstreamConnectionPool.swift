@@ -128,7 +128,6 @@ final class UpstreamConnectionPool: @unchecked Sendable {
         host.open += 1
         let connection = HTTP1UpstreamConnection(key: key, eventLoop: eventLoop, pool: self,
                                                  idleTimeout: settings.bodyIdleTimeout)
-        let handshake = key.tls.map { _ in eventLoop.makePromise(of: Void.self) }
         let connectTimeout = settings.connectTimeout
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
@@ -139,7 +138,7 @@ final class UpstreamConnectionPool: @unchecked Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try Self.addHandlers(to: channel.pipeline.syncOperations, key: key, connection: connection,
-                                         handshake: handshake, handshakeTimeout: connectTimeout)
+                                         eventLoop: channel.eventLoop, handshakeTimeout: connectTimeout)
                 }
             }
         let connected = host.address.map { bootstrap.connect(to: $0) }
@@ -148,15 +147,18 @@ final class UpstreamConnectionPool: @unchecked Sendable {
             // Never became a connection: its slot is free again for whoever waits.
             host.open -= 1
             serveWaiters(key, host: host)
-            // The handler never ran: its promise must not leak unfulfilled.
-            handshake?.fail(ChannelError.ioOnClosedChannel)
             return eventLoop.makeFailedFuture(UpstreamExchangeFailure(
                 error: UpstreamClient.classify(error, upstream: upstream, phase: .head), staleConnection: false))
         }.flatMap { [eventLoop] channel in
-            guard let handshake else { return eventLoop.makeSucceededFuture(connection) }
+            guard key.tls != nil,
+                  let watcher = try? channel.pipeline.syncOperations.handler(type: UpstreamTLSHandshakeHandler.self)
+            else { return eventLoop.makeSucceededFuture(connection) }
             // The channel exists, so its close (by nio-ssl after a failed handshake, or here) frees the slot
             // through `connectionClosed`.
-            return handshake.futureResult.map { connection }.flatMapErrorThrowing { error in
+            return watcher.done.futureResult.map {
+                channel.pipeline.syncOperations.removeHandler(watcher, promise: nil)
+                return connection
+            }.flatMapErrorThrowing { error in
                 channel.close(promise: nil)
                 let timedOut = (error as? UpstreamTLSHandshakeHandler.Failure)?.timedOut ?? false
                 throw UpstreamExchangeFailure(
@@ -170,12 +172,12 @@ final class UpstreamConnectionPool: @unchecked Sendable {
     /// The channel's handlers, in order: for `https` upstreams the TLS client handler and the handshake
     /// waiter first, then the HTTP/1.1 codec and the connection.
     private static func addHandlers(to pipeline: ChannelPipeline.SynchronousOperations, key: UpstreamPoolKey,
-                                    connection: HTTP1UpstreamConnection, handshake: EventLoopPromise<Void>?,
+                                    connection: HTTP1UpstreamConnection, eventLoop: any EventLoop,
                                     handshakeTimeout: TimeAmount) throws {
-        if let tls = key.tls, let handshake {
+        if let tls = key.tls {
             let name = UpstreamTLS.verificationName(host: key.host, serverName: tls.serverName)
             try pipeline.addHandler(NIOSSLClientHandler(context: tls.context, serverHostname: name))
-            try pipeline.addHandler(UpstreamTLSHandshakeHandler(done: handshake, timeout: handshakeTimeout))
+            try pipeline.addHandler(UpstreamTLSHandshakeHandler(eventLoop: eventLoop, timeout: handshakeTimeout))
         }
         try pipeline.addHandler(HTTPRequestEncoder())
         try pipeline.addHandler(ByteToMessageHandler(HTTPResponseDecoder(

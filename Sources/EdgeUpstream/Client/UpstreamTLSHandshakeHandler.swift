@@ -8,7 +8,8 @@ import NIOTLS
 /// a connect failure of the upstream (counted by its circuit breaker, retried on the next upstream even for a
 /// POST), not a protocol error of an exchange. `connect_timeout` bounds the handshake as it bounds the TCP
 /// connect, so a server that accepts and never answers the client hello cannot hold a connection slot.
-final class UpstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// The pool removes it once the handshake succeeded; until then it only watches.
+final class UpstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {  // confined to its channel's loop
     typealias InboundIn = ByteBuffer
 
     /// Why a handshake did not finish, with the reason nio-ssl gave.
@@ -18,13 +19,14 @@ final class UpstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChannel
         var description: String { timedOut ? "TLS handshake timed out" : "TLS handshake failed: \(reason)" }
     }
 
+    /// Completes once per channel: each connection attempt (happy eyeballs may make several) has its own.
     let done: EventLoopPromise<Void>
     private let timeout: TimeAmount
     private var timer: Scheduled<Void>?
     private var finished = false
 
-    init(done: EventLoopPromise<Void>, timeout: TimeAmount) {
-        self.done = done
+    init(eventLoop: any EventLoop, timeout: TimeAmount) {
+        self.done = eventLoop.makePromise()
         self.timeout = timeout
     }
 
@@ -39,11 +41,10 @@ final class UpstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChannel
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        context.fireUserInboundEventTriggered(event)
         if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
             finish(.success(()))
-            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
