@@ -38,6 +38,14 @@ final class UpstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChannel
             context.close(promise: nil)
         }
         context.fireChannelActive()
+        // The channel's autoRead is off (the connection reads only when it wants bytes): the handshake's
+        // records are read here, one read at a time until it is done.
+        context.read()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.fireChannelReadComplete()
+        if !finished { context.read() }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -48,7 +56,7 @@ final class UpstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChannel
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        finish(.failure(Failure(timedOut: false, reason: "\(error)")))
+        finish(.failure(Failure(timedOut: false, reason: Self.reason(of: error))))
         context.fireErrorCaught(error)
     }
 
@@ -59,6 +67,20 @@ final class UpstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChannel
 
     func handlerRemoved(context: ChannelHandlerContext) {
         finish(.failure(Failure(timedOut: false, reason: "the connection ended before the handshake")))
+    }
+
+    /// A short reason for logs: BoringSSL's reason codes (`BAD_SIGNATURE, CERTIFICATE_VERIFY_FAILED`) without
+    /// the source paths nio-ssl's description carries; other errors as they describe themselves.
+    static func reason(of error: any Error) -> String {
+        let text = "\(error)"
+        var codes: [Substring] = []
+        var rest = text[...]
+        while let marker = rest.range(of: "OPENSSL_internal:") {
+            let code = rest[marker.upperBound...].prefix { $0.isUppercase || $0.isNumber || $0 == "_" }
+            if !code.isEmpty { codes.append(code) }
+            rest = rest[marker.upperBound...]
+        }
+        return codes.isEmpty ? text : codes.joined(separator: ", ")
     }
 
     private func finish(_ result: Result<Void, any Error>) {

@@ -116,18 +116,30 @@ struct UpstreamTLSTests {
         await origin.stop()
     }
 
+    /// The certificate names `origin.test` only (no IP address: nio-ssl accepts a certificate naming the
+    /// address it connected to whatever the verification name, see README).
     @Test func aNameTheCertificateDoesNotCoverFails() async throws {
         let certificates = try Certificates.make()
         defer { certificates.remove() }
-        let origin = try await TLSOrigin(presenting: certificates.trusted)
+        let dnsOnly = try DemoCertificateAuthority.ensure(directory: certificates.directory + "/dns-only",
+                                                          dnsNames: ["origin.test"])
+        let origin = try await TLSOrigin(presenting: dnsOnly)
         let upstreams = try Self.upstreams(["url = \"https://127.0.0.1:\(origin.port)\"\n"
-                                                + "tls_ca = \"trusted/ca.pem\"\ntls_server_name = \"other.test\""],
+                                                + "tls_ca = \"dns-only/ca.pem\"\ntls_server_name = \"other.test\""],
                                            directory: certificates.directory)
         let cluster = try await Self.edge(upstreams)
         let failed = try await cluster.request("/x")
         #expect(failed.status == 502, "\(failed.cacheStatus)")
         #expect(origin.counts.requests == 0)
         #expect(origin.serverNames == ["other.test"])
+        // The control: the name the certificate does cover, on a second edge.
+        let right = try Self.upstreams(["url = \"https://127.0.0.1:\(origin.port)\"\n"
+                                            + "tls_ca = \"dns-only/ca.pem\"\ntls_server_name = \"origin.test\""],
+                                       directory: certificates.directory)
+        let control = try await Self.edge(right)
+        let served = try await control.request("/x")
+        #expect(served.status == 200, "\(served.cacheStatus)")
+        await control.shutdown()
         await cluster.shutdown()
         await origin.stop()
     }
