@@ -55,9 +55,15 @@ public enum NodeSettingsMapper {
                               unknownHosts: configuration.cluster.unknownHosts == .reject ? .reject : .pass),
             keptOverrideHeaders: node.upstream.forwardHeaders,
             stripsInternalHeaders: node.role == .edge && configuration.cluster.stripInternalHeaders)
+        let shieldTLS = try UpstreamTLSSetup.shieldTLS(for: node, configFile: configuration.sourcePath)
         let shields = configuration.shields(for: node).map { shield in
-            Upstream(name: shield.name, host: reachableHost(shield.listen.host), port: shield.listen.port,
-                     tier: .shield)
+            // With shield_tls the validator made sure every shield has an https_listen.
+            if let shieldTLS, let https = shield.httpsListen {
+                return Upstream(name: shield.name, scheme: "https", host: reachableHost(https.host), port: https.port,
+                                tier: .shield, tls: shieldTLS)
+            }
+            return Upstream(name: shield.name, host: reachableHost(shield.listen.host), port: shield.listen.port,
+                            tier: .shield)
         }
         let upstream = node.upstream
         let failover: FailoverPolicy

@@ -91,3 +91,45 @@ struct UpstreamTLSMappingTests {
         #expect(UpstreamTLS.verificationName(host: "a.test", serverName: "b.test") == "b.test")
     }
 }
+
+extension UpstreamTLSMappingTests {
+    @Test func shieldTLSMapsShieldsToTheirHTTPSListeners() throws {
+        let text = """
+            [defaults.upstream]
+            origins = ["origin-1"]
+            shield_tls = true
+
+            [[origins]]
+            name = "origin-1"
+            url = "http://127.0.0.1:8080"
+
+            [[tls.certificates]]
+            names = ["www.cdn.test"]
+            cert = "edge.pem"
+            key = "edge-key.pem"
+
+            [[nodes]]
+            name = "shield-1"
+            role = "shield"
+            listen = "0.0.0.0:8091"
+            https_listen = "0.0.0.0:8491"
+            location = { latitude = 50.11, longitude = 8.68, region = "eu-central" }
+
+            [[nodes]]
+            name = "edge-1"
+            listen = "127.0.0.1:8081"
+            location = { latitude = 50.11, longitude = 8.68, region = "eu-central" }
+
+            """
+        let configuration = try ConfigLoader.parse(text: text, path: "edge.conf")
+        let settings = try NodeSettingsMapper.settings(for: try configuration.node(named: "edge-1"), in: configuration)
+        let shield = try #require(settings.shields.first)
+        #expect(shield.scheme == "https" && shield.host == "127.0.0.1" && shield.port == 8491)
+        #expect(shield.tls != nil && shield.tier == .shield)
+        // The shield's own upstreams are the origins, in plain HTTP here.
+        var shieldNode = try configuration.node(named: "shield-1")
+        shieldNode.httpsListen = nil
+        let shieldSettings = try NodeSettingsMapper.settings(for: shieldNode, in: configuration)
+        #expect(shieldSettings.shields.isEmpty && shieldSettings.origins.allSatisfy { $0.tls == nil })
+    }
+}

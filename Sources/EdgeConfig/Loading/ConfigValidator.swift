@@ -8,6 +8,7 @@ enum ConfigValidator {
         try checkListeners(nodes: nodes, origins: origins, context: context)
         try checkUpstreams(nodes: nodes, origins: origins, context: context)
         try checkShields(nodes: nodes, context: context)
+        try checkShieldTLS(nodes: nodes, context: context)
         try checkDiskPaths(nodes: nodes, context: context)
     }
 
@@ -90,6 +91,19 @@ enum ConfigValidator {
                                         "\(label) is node \(parsed.node.name)'s own listen address "
                                             + "\(parsed.node.listen); the node would fetch from itself")
                 }
+            }
+        }
+    }
+
+    /// An edge with `upstream.shield_tls` reaches its shields on their `https_listen`: each must have one.
+    private static func checkShieldTLS(nodes: [ParsedNode], context: ReadContext) throws(ConfigError) {
+        for parsed in nodes where parsed.node.role == .edge && parsed.node.upstream.shieldTLS {
+            let shields = parsed.node.upstream.shields.map { names in nodes.filter { names.contains($0.node.name) } }
+                ?? nodes.filter { $0.node.role == .shield }
+            for shield in shields where shield.node.httpsListen == nil {
+                throw context.error(.missingKey, at: shield.path.appending("https_listen"),
+                                    "node \(parsed.node.name) has upstream.shield_tls = true, so shield "
+                                        + "\(shield.node.name) needs an https_listen")
             }
         }
     }

@@ -2,7 +2,8 @@ extension UpstreamSettings {
     static let keys = [
         "origins", "connect_timeout", "first_byte_timeout", "idle_timeout", "max_connections_per_host",
         "failure_threshold", "failure_backoff", "host_header", "shields", "failover", "health_check_path",
-        "health_check_interval", "health_check_timeout", "request_budget", "forward_headers",
+        "health_check_interval", "health_check_timeout", "request_budget", "forward_headers", "shield_tls",
+        "shield_ca",
     ]
 
     static let originsExpected = "a list of [[origins]] names or URLs such as \"http://127.0.0.1:8080\""
@@ -76,6 +77,11 @@ extension UpstreamSettings {
         if let value = try reader.duration("health_check_interval", in: .zero...day) { healthCheckInterval = value }
         if let value = try reader.duration("health_check_timeout", in: millisecond...day) { healthCheckTimeout = value }
         if let value = try reader.duration("request_budget", in: millisecond...day) { requestBudget = value }
+        if let value = try reader.bool("shield_tls") { shieldTLS = value }
+        if let value = try reader.nonEmptyString("shield_ca", expected: "the path of a PEM file of CA certificates") {
+            shieldCA = reader.context.resolvePath(value)
+            shieldCALocation = reader.location("shield_ca")
+        }
     }
 
     /// An entry is a URL when it has a scheme, else the name of an `[[origins]]` entry.

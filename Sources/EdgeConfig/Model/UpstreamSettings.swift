@@ -34,6 +34,12 @@ public struct UpstreamSettings: Sendable, Equatable {
     public var healthCheckTimeout: Duration = .seconds(1)
     /// The total time one client request may spend on upstream attempts, failovers included.
     public var requestBudget: Duration = .seconds(20)
+    /// An edge reaches its shields on their `https_listen` over TLS (verified) instead of their plain `listen`.
+    public var shieldTLS = false
+    /// PEM CA bundle shields' certificates are verified against (absolute); `nil`: the system trust store.
+    public var shieldCA: String?
+    /// Where `shield_ca` was written, for problems found in the file.
+    public var shieldCALocation: TLSSettings.Location?
 
     public init() {}
 }

@@ -52,3 +52,51 @@ import Testing
         #expect(error?.key == "origins[0].tls_ca")
     }
 }
+
+/// `upstream.shield_tls` and `shield_ca`: edges reaching shields on their `https_listen`.
+@Suite struct ShieldTLSConfigTests {
+    private func text(shieldHTTPS: Bool) -> String {
+        """
+        [defaults.upstream]
+        origins = ["origin-1"]
+        shield_tls = true
+        shield_ca = "tls/ca.pem"
+
+        [[origins]]
+        name = "origin-1"
+        url = "http://127.0.0.1:8080"
+
+        [[tls.certificates]]
+        names = ["www.cdn.test"]
+        cert = "tls/edge.pem"
+        key = "tls/edge-key.pem"
+
+        [[nodes]]
+        name = "shield-1"
+        role = "shield"
+        listen = "127.0.0.1:8091"
+        \(shieldHTTPS ? "https_listen = \"127.0.0.1:8491\"" : "")
+        location = { latitude = 50.11, longitude = 8.68, region = "eu-central" }
+
+        [[nodes]]
+        name = "edge-1"
+        listen = "127.0.0.1:8081"
+        location = { latitude = 50.11, longitude = 8.68, region = "eu-central" }
+
+        """
+    }
+
+    @Test func shieldTLSAndCAAreRead() throws {
+        let config = try ConfigLoader.parse(text: text(shieldHTTPS: true), path: "edge.conf", baseDirectory: "/etc/edge")
+        let edge = try config.node(named: "edge-1")
+        #expect(edge.upstream.shieldTLS)
+        #expect(edge.upstream.shieldCA == "/etc/edge/tls/ca.pem")
+        #expect(edge.upstream.shieldCALocation?.line == 4)
+    }
+
+    @Test func aShieldWithoutHTTPSListenIsAnError() {
+        let error = ConfigFixtures.error(text(shieldHTTPS: false))
+        #expect(error?.key == "nodes[0].https_listen", "\(String(describing: error))")
+        #expect(error?.message.contains("shield_tls") == true)
+    }
+}

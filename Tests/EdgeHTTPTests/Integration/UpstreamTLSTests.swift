@@ -225,3 +225,60 @@ struct UpstreamTLSTests {
         #expect(goodStatus == 0, "\(goodOutput)")
     }
 }
+
+extension UpstreamTLSTests {
+    /// An edge reaching its shield's HTTPS listener (`upstream.shield_tls`, `shield_ca`), both nodes in this
+    /// process: the miss goes edge → shield over TLS → the shield's origin, and the shield's Cache-Status entry
+    /// comes back.
+    @Test func anEdgeReachesItsShieldOverTLS() async throws {
+        let tls = try TLSFixture.make()
+        defer { tls.remove() }
+        let files = ["page.txt": "via the shield"]
+        let rules = "match /page.txt\n  cache-control \"public, max-age=300\"\n"
+        let shield = try await TestCluster.startHTTPS(sources: [tls.source()], files: files, rules: rules) { settings in
+            settings.proxy.tier = .shield
+            settings.proxy.cacheName = "shield-test"
+        }
+        let text = """
+            [defaults.upstream]
+            origins = ["origin-1"]
+            shield_tls = true
+            shield_ca = "\(tls.paths.caCertificate)"
+
+            [[origins]]
+            name = "origin-1"
+            url = "http://127.0.0.1:\(shield.originPort)"
+
+            [[tls.certificates]]
+            names = ["www.cdn.test"]
+            cert = "\(tls.paths.certificate)"
+            key = "\(tls.paths.key)"
+
+            [[nodes]]
+            name = "shield-1"
+            role = "shield"
+            listen = "127.0.0.1:\(shield.edgePort)"
+            https_listen = "127.0.0.1:\(shield.httpsPort)"
+            location = { latitude = 50.11, longitude = 8.68, region = "eu-central" }
+
+            [[nodes]]
+            name = "edge-1"
+            listen = "127.0.0.1:8081"
+            location = { latitude = 50.11, longitude = 8.68, region = "eu-central" }
+
+            """
+        let configuration = try ConfigLoader.parse(text: text, path: tls.directory + "/edge.conf")
+        let mapped = try NodeSettingsMapper.settings(for: try configuration.node(named: "edge-1"), in: configuration)
+        #expect(mapped.shields.first?.port == shield.httpsPort)
+        let edge = try await TestCluster.start(files: files, rules: rules) { settings in
+            settings.shields = mapped.shields
+        }
+        let miss = try await edge.request("/page.txt", headers: [("host", "www.cdn.test")])
+        #expect(miss.status == 200 && miss.text == "via the shield", "\(miss.cacheStatus)")
+        #expect(miss.cacheStatus.hasPrefix("shield-test; fwd=miss"), "\(miss.cacheStatus)")
+        let hit = try await edge.request("/page.txt", headers: [("host", "www.cdn.test")])
+        #expect(hit.cacheStatus.contains("edge-test; hit"), "\(hit.cacheStatus)")
+        await edge.shutdown()
+        await shield.shutdown()
+    }
+}

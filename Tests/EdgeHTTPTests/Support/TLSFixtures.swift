@@ -31,9 +31,11 @@ extension TestCluster {
     /// `hosts`: per-name HTTPS redirects and HSTS.
     static func startHTTPS(sources: [CertificateSource], files: [String: String], rules: String,
                            http2: HTTP2Limits = HTTP2Limits(),
-                           hosts: HTTPSHostPolicy = HTTPSHostPolicy()) async throws -> TestCluster {
+                           hosts: HTTPSHostPolicy = HTTPSHostPolicy(),
+                           configure: (inout EdgeNodeSettings) -> Void = { _ in }) async throws -> TestCluster {
         let store = try CertificateStore(sources: sources)
         return try await start(files: files, rules: rules) { settings in
+            configure(&settings)
             settings.https = HTTPSListener(host: "127.0.0.1", port: 0,
                                            tls: TLSTermination(store: store, http2: http2, handshakeTimeout: 2),
                                            hosts: hosts)
