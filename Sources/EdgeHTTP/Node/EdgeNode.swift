@@ -44,6 +44,8 @@ public final class EdgeNode: Service, Sendable {
     /// Disk reads and writes run here, never on an event loop (the proxy's, the purge ledger's, the admin's).
     public let ioPool: NIOThreadPool
     private let accessLog: AccessLog?
+    /// The settings the node runs with now: those it started with, then each reload's (`applyLive`).
+    private let applied: Mutex<EdgeNodeSettings>
     private let processMetrics: ProcessMetrics
     /// Run before every scrape, after the node's own refresh: gauges other modules own (gossip, DNS).
     private let scrapeHooks: [@Sendable () -> Void]
@@ -62,6 +64,7 @@ public final class EdgeNode: Service, Sendable {
                 localEndpoints: [String: LocalEndpoints.Handler] = [:],
                 scrapeHooks: [@Sendable () -> Void] = []) throws {
         self.settings = settings
+        self.applied = Mutex(settings)
         self.logger = logger
         let memory = MemoryTier(capacityBytes: settings.memoryCapacityBytes,
                                 maxObjectBytes: settings.memoryMaxObjectBytes)
@@ -92,17 +95,10 @@ public final class EdgeNode: Service, Sendable {
         self.health = health
         chooser = TieredChooser(shields: settings.shields, origins: settings.origins, policy: settings.failoverPolicy,
                                 health: health)
-        if let probing = settings.healthChecks {
-            var targets = settings.shields.map {
-                ActiveHealthChecker.Target(upstream: $0, path: ActiveHealthChecker.nodeHealthPath)
-            }
-            if let path = settings.originHealthPath {
-                targets += settings.origins.map { ActiveHealthChecker.Target(upstream: $0, path: path) }
-            }
-            checker = targets.isEmpty ? nil : ActiveHealthChecker(targets: targets, settings: probing, client: client,
-                                                                   board: health, logger: logger, now: wallClockSeconds)
-        } else {
-            checker = nil
+        // With probing on, the checker runs even without targets: a reload may bring some.
+        checker = settings.healthChecks.map { probing in
+            ActiveHealthChecker(targets: Self.probeTargets(settings), settings: probing, client: client,
+                                board: health, logger: logger, now: wallClockSeconds)
         }
         // The ledger lives beside the disk tier, so purges survive a restart as the objects do.
         var ledger = PurgeLedger(limits: settings.purgeLimits)
@@ -141,7 +137,7 @@ public final class EdgeNode: Service, Sendable {
             secureServer = nil
         }
         if let host = settings.metricsHost, let port = settings.metricsPort {
-            let refresh = Self.scrapeRefresh(store: store, engine: engine, health: health, settings: settings,
+            let refresh = Self.scrapeRefresh(store: store, engine: engine, health: health, chooser: chooser,
                                              process: processMetrics, hooks: scrapeHooks)
             metricsEndpoint = MetricsEndpoint(host: host, port: port, registry: registry, group: group,
                                               logger: logger, routes: operatorRoutes, beforeScrape: refresh)
@@ -245,10 +241,11 @@ public final class EdgeNode: Service, Sendable {
     /// What a scrape refreshes first: storage gauges and eviction counts, purge rules, upstream health, process
     /// figures, then the hooks of other modules.
     static func scrapeRefresh(store: TieredStore, engine: ProxyEngine, health: HealthBoard,
-                              settings: EdgeNodeSettings, process: ProcessMetrics,
+                              chooser: TieredChooser, process: ProcessMetrics,
                               hooks: [@Sendable () -> Void]) -> @Sendable () -> Void {
-        let upstreams = settings.shields + settings.origins
-        return {
+        {
+            // The upstreams in use now (a reload may have changed them).
+            let upstreams = chooser.shields + chooser.origins
             let metrics = engine.metrics
             metrics.updateStorageGauges(store.stats, promotions: store.promotions)
             metrics.updatePurgeRules(engine.purgeLedger.snapshot.rules.count)
@@ -264,7 +261,7 @@ public final class EdgeNode: Service, Sendable {
 
     /// The Prometheus text `/metrics` serves (for the admin API).
     public func metricsText() -> String {
-        Self.scrapeRefresh(store: store, engine: engine, health: health, settings: settings,
+        Self.scrapeRefresh(store: store, engine: engine, health: health, chooser: chooser,
                            process: processMetrics, hooks: scrapeHooks)()
         return String(decoding: registry.emitToBuffer(), as: UTF8.self)
     }
