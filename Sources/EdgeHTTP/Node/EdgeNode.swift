@@ -96,9 +96,11 @@ public final class EdgeNode: Service, Sendable {
         chooser = TieredChooser(shields: settings.shields, origins: settings.origins, policy: settings.failoverPolicy,
                                 health: health)
         // With probing on, the checker runs even without targets: a reload may bring some.
-        checker = settings.healthChecks.map { probing in
-            ActiveHealthChecker(targets: Self.probeTargets(settings), settings: probing, client: client,
-                                board: health, logger: logger, now: wallClockSeconds)
+        if let probing = settings.healthChecks {
+            checker = ActiveHealthChecker(targets: Self.probeTargets(settings), settings: probing, client: client,
+                                          board: health, logger: logger, now: wallClockSeconds)
+        } else {
+            checker = nil
         }
         // The ledger lives beside the disk tier, so purges survive a restart as the objects do.
         var ledger = PurgeLedger(limits: settings.purgeLimits)
@@ -159,6 +161,56 @@ public final class EdgeNode: Service, Sendable {
         }
         startLedgerRetries()
         return port
+    }
+
+    /// What the active health checker probes: every shield at the node health endpoint, and the origins at
+    /// `originHealthPath` when one is set.
+    static func probeTargets(_ settings: EdgeNodeSettings) -> [ActiveHealthChecker.Target] {
+        var targets = settings.shields.map {
+            ActiveHealthChecker.Target(upstream: $0, path: ActiveHealthChecker.nodeHealthPath)
+        }
+        if let path = settings.originHealthPath {
+            targets += settings.origins.map { ActiveHealthChecker.Target(upstream: $0, path: path) }
+        }
+        return targets
+    }
+
+    /// Applies the live part of reloaded settings. Nothing is rebuilt, so connections, the cache and gossip are
+    /// untouched; each part is one swap that the next request (or connection) reads:
+    /// - limits, connection cap and drain timeout of both listeners (new connections get the limits);
+    /// - the proxy's settings: freshness defaults, hosts, Host override, forwarded headers, request budget,
+    ///   compression;
+    /// - the shield and origin lists and the failover policy (plans made from now on; the health of an upstream
+    ///   in both lists is kept, since it is keyed by upstream) and what is probed;
+    /// - passive health tuning and upstream timeouts;
+    /// - the access log's destination and format (when they changed).
+    ///
+    /// Not here: the memory tier's size (the caller resizes it off the event loops, since demotions write to
+    /// disk), certificates, and everything `ReloadPlan` reports as needing a restart. Returns the problems met
+    /// (an access log path that cannot be opened) for the caller to log; everything else is applied regardless.
+    public func applyLive(_ new: EdgeNodeSettings) -> [String] {
+        var problems: [String] = []
+        let before = applied.withLock { $0 }
+        server.updateLimits(new.server)
+        secureServer?.updateLimits(new.server)
+        engine.updateSettings(new.proxy)
+        chooser.update(shields: new.shields, origins: new.origins, policy: new.failoverPolicy)
+        checker?.update(targets: Self.probeTargets(new))
+        health.retune(threshold: new.failureThreshold, backoff: new.failureBackoffSeconds)
+        client.updateTimeouts(new.upstreamTimeouts)
+        var result = new
+        if let accessLog, let destination = new.accessLog,
+           destination != before.accessLog || new.accessLogFormat != before.accessLogFormat {
+            do {
+                try accessLog.retarget(destination: destination, format: new.accessLogFormat)
+            } catch {
+                problems.append("logging.access_log: \(error); the access log stays at \(before.accessLog ?? "-")")
+                result.accessLog = before.accessLog
+                result.accessLogFormat = before.accessLogFormat
+            }
+        }
+        applied.withLock { $0 = result }
+        return problems
     }
 
     /// How often a ledger that could not be saved is tried again.
