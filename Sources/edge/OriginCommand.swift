@@ -54,8 +54,10 @@ struct OriginCommand: AsyncParsableCommand {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                logger.notice("signal \(name) ignored: the dev origin reads its rules at start and logs to "
-                    + "standard error; restart it to change them")
+                logger.notice("""
+                    signal \(name) ignored: the dev origin reads its rules at start and logs to standard error; \
+                    restart it to change them
+                    """)
             }
             source.resume()
             return source

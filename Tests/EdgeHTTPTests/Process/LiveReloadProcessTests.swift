@@ -27,6 +27,9 @@ struct LiveReloadProcessTests {
     /// What the load saw: every answer's status and body, in the order each worker got them.
     final class Answers: Sendable {
         private let answers = Mutex<[(status: Int, body: String)]>([])
+        private let sequence = Mutex(0)
+        /// A number no other request has used, for a query string that makes each request a miss.
+        func next() -> Int { sequence.withLock { $0 += 1; return $0 } }
         func add(_ status: Int, _ body: String) { answers.withLock { $0.append((status, body)) } }
         var all: [(status: Int, body: String)] { answers.withLock { $0 } }
     }
@@ -54,12 +57,11 @@ struct LiveReloadProcessTests {
         // 20 clients, each asking in a loop for 3 s; every request is a miss (its own query string), so each
         // one goes upstream, to A before the reload and to B after it. The signal goes in after 1 s.
         let answers = Answers()
-        let sequence = Atomic<Int>(0)
         let deadline = ContinuousClock.now + .seconds(3)
         let load = (0..<20).map { _ in
             Task {
                 while ContinuousClock.now < deadline {
-                    let number = sequence.wrappingAdd(1, ordering: .relaxed).oldValue
+                    let number = answers.next()
                     do {
                         let answer = try await fixture.get("/page.html?n=\(number)")
                         answers.add(answer.status, String(decoding: answer.body, as: UTF8.self))
