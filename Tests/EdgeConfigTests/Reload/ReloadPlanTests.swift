@@ -129,7 +129,7 @@ import Testing
         let plan = ReloadPlan(from: old, to: moved, node: "edge-1")
         #expect(plan.live == ["logging.access_format", "logging.access_log"])
         #expect(plan.needsRestart.isEmpty)
-        let off = try load("logging = { access_log = \"off\" }")
+        let off = try load("logging = { access_log = false }")
         let on = ReloadPlan(from: off, to: moved, node: "edge-1")
         #expect(on.live == ["logging.access_format"])
         #expect(on.needsRestart == ["logging.access_log"])
