@@ -25,7 +25,11 @@ public final class ConnectionLimiter: Sendable {
         self.onRefused = onRefused
     }
 
-    public var maxConnections: Int { admission.withLock { $0.maxConnections } }
+    /// The limit; set on reload, it applies from the next accepted connection on, and open ones are kept.
+    public var maxConnections: Int {
+        get { admission.withLock { $0.maxConnections } }
+        set { admission.withLock { $0.maxConnections = newValue } }
+    }
     public var openConnections: Int { admission.withLock { $0.open } }
 
     /// Whether `channel` may be served; an admitted channel is counted until it closes.

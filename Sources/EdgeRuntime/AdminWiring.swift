@@ -152,15 +152,13 @@ enum AdminWiring {
     }
 
     /// The admin service for a node with `admin_listen`, after wiring the `PURGE` method into its proxy.
+    /// - Parameter reloads: where the service registers what a reload changes in it (the token, the PURGE
+    ///   allow-list).
     static func makeService(configuration: EdgeConfiguration, nodeConfiguration: NodeConfiguration, node: EdgeNode,
-                            view: ClusterHealthView?, group: any EventLoopGroup, logger: Logger) throws -> AdminService? {
+                            view: ClusterHealthView?, group: any EventLoopGroup, logger: Logger,
+                            reloads: ReloadHooks? = nil) throws -> AdminService? {
         guard let listen = nodeConfiguration.adminListen else { return nil }
-        guard let secret = configuration.admin.resolvedToken(environment: ProcessInfo.processInfo.environment),
-              let token = AdminToken(secret) else {
-            throw WiringError(description: "\(configuration.sourcePath): node \(nodeConfiguration.name) has "
-                + "admin_listen but no admin token: set [admin] token (at least \(AdminToken.minimumLength) "
-                + "characters) or \(AdminSettings.tokenEnvironmentVariable)")
-        }
+        let (secret, token) = try self.token(configuration, node: nodeConfiguration)
         let backend = NodeAdminBackend(node: node, configuration: configuration, nodeConfiguration: nodeConfiguration,
                                        view: view)
         let peers = HTTPAdminPeerClient(token: secret)
@@ -180,8 +178,32 @@ enum AdminWiring {
                                  connectionLimits: connectionLimits)
         node.engine.purgeMethod.set(purgeMethodHandler(coordinator: coordinator, admin: configuration.admin,
                                                        logger: logger, stats: stats))
+        reloads?.register { new, newNode in
+            // A node losing admin_listen keeps its listener until a restart (the plan says so), and its token.
+            guard newNode.adminListen != nil else { return {} }
+            // Checked before anything is applied: a reload without a usable token is refused whole.
+            let (secret, token) = try self.token(new, node: newNode)
+            return {
+                router.updateToken(token)
+                peers.updateToken(secret)
+                node.engine.purgeMethod.set(purgeMethodHandler(coordinator: coordinator, admin: new.admin,
+                                                               logger: logger, stats: stats))
+            }
+        }
         return AdminService(server: server, coordinator: coordinator, node: node, view: view, logger: logger,
                             sampler: StatsSampler(node: node, backend: backend, recorder: stats))
+    }
+
+    /// The admin token for a node with `admin_listen` (from `[admin] token` or the environment), as sent to
+    /// peers and as checked; refused when missing or too short.
+    static func token(_ configuration: EdgeConfiguration, node: NodeConfiguration) throws -> (String, AdminToken) {
+        guard let secret = configuration.admin.resolvedToken(environment: ProcessInfo.processInfo.environment),
+              let token = AdminToken(secret) else {
+            throw WiringError(description: "\(configuration.sourcePath): node \(node.name) has "
+                + "admin_listen but no admin token: set [admin] token (at least \(AdminToken.minimumLength) "
+                + "characters) or \(AdminSettings.tokenEnvironmentVariable)")
+        }
+        return (secret, token)
     }
 
     /// `PURGE /path` from an address in `[admin] purge_allow`: a cluster-wide hard purge of that URL (soft with

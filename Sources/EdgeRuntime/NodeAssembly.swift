@@ -60,13 +60,21 @@ public final class NodeAssembly: Sendable {
                                         operatorRoutes: operatorRoutes, localEndpoints: localEndpoints,
                                         scrapeHooks: [clusterMetrics.hook(gossip: gossip?.healthView, dns: dnsServer)])
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: edgeNode)]
+            // What the parts beside the HTTP node take from a reload (SIGHUP).
+            let reloads = ReloadHooks()
             if let admin = try AdminWiring.makeService(
                 configuration: configuration, nodeConfiguration: nodeConfiguration, node: edgeNode,
-                view: gossip?.healthView, group: group, logger: logger) {
+                view: gossip?.healthView, group: group, logger: logger, reloads: reloads) {
                 services.append(.init(service: admin))
             }
             if let dnsServer {
                 services.append(.init(service: DNSService(server: dnsServer, logger: logger)))
+                reloads.register { new, newNode in
+                    // Zone data is live; losing dns_listen needs a restart (the plan says so).
+                    guard newNode.dnsListen != nil else { return {} }
+                    let zone = try DNSWiring.zone(new)
+                    return { dnsServer.updateZone(zone) }
+                }
             }
             if let gossip {
                 services.append(.init(service: GossipService(gossip: gossip, node: nodeConfiguration,
@@ -75,7 +83,8 @@ public final class NodeAssembly: Sendable {
             self.edgeNode = edgeNode
             self.services = services
             self.reloader = NodeReloader(path: configPath, node: nodeConfiguration.name, running: configuration,
-                                         edgeNode: edgeNode, logger: logger, fixedLogLevel: fixedLogLevel)
+                                         edgeNode: edgeNode, logger: logger, fixedLogLevel: fixedLogLevel,
+                                         hooks: reloads)
             self.pidFile = PidFile.path(for: nodeConfiguration)
             self.logger = logger
         } catch let error as NodeAssemblyError {

@@ -6,9 +6,10 @@ import Logging
 import Synchronization
 
 /// SIGHUP reloads the node's configuration (nginx's and Varnish's habit): the file is read and validated
-/// again; if it is invalid the running configuration stays and the error is logged with file:line: key; if it
-/// is valid the live keys (see `ReloadPlan`) take effect, and what needs a restart is named in the log line.
-/// Connections, cache contents and gossip membership are untouched: nothing is rebuilt.
+/// again, and every part built beside the HTTP node checks it too (`ReloadHooks`); if anything refuses it the
+/// running configuration stays whole and the error is logged with file:line: key; if it is valid the live keys
+/// (see `ReloadPlan`) take effect, and what needs a restart is named in the log line. Connections, cache
+/// contents and gossip membership are untouched: nothing is rebuilt.
 final class NodeReloader: Sendable {
     private let path: String
     private let nodeName: String
@@ -18,9 +19,12 @@ final class NodeReloader: Sendable {
     private let fixedLogLevel: Bool
     /// What the node runs now: the configuration it started with plus the live keys of every reload since.
     private let running: Mutex<EdgeConfiguration>
+    /// What the admin listener and DNS responder take from a reload.
+    private let hooks: ReloadHooks
 
     init(path: String, node nodeName: String, running: EdgeConfiguration, edgeNode: EdgeNode, logger: Logger,
-         fixedLogLevel: Bool) {
+         fixedLogLevel: Bool, hooks: ReloadHooks = ReloadHooks()) {
+        self.hooks = hooks
         self.path = path
         self.nodeName = nodeName
         self.node = edgeNode
@@ -51,19 +55,27 @@ final class NodeReloader: Sendable {
         let new: EdgeConfiguration
         let nodeConfiguration: NodeConfiguration
         let settings: EdgeNodeSettings
+        let actions: [@Sendable () -> Void]
+        let old = running.withLock { $0 }
         do {
             new = try ConfigLoader.load(path: path)
             nodeConfiguration = try new.node(named: nodeName)
-            settings = try NodeSettingsMapper.settings(for: nodeConfiguration, in: new)
+            // A new role needs a restart (the plan says so); until then the tier, the shield list and the
+            // headers stripped stay those of the role the node runs.
+            var effective = nodeConfiguration
+            if let runningRole = old.nodes.first(where: { $0.name == nodeName })?.role { effective.role = runningRole }
+            settings = try NodeSettingsMapper.settings(for: effective, in: new)
+            actions = try hooks.prepare(new, node: nodeConfiguration)
         } catch {
             logger.error("reload: \(error); keeping the running configuration")
             return nil
         }
-        let old = running.withLock { $0 }
         let plan = ReloadPlan(from: old, to: new, node: nodeName)
-        node.server.updateLimits(settings.server)
+        for problem in node.applyLive(settings) {
+            logger.error("reload: \(problem)")
+        }
+        for action in actions { action() }
         if let https = settings.https, let secure = node.secureServer {
-            secure.updateLimits(settings.server)
             // Always, not only when the entries changed: a renewed certificate usually keeps its path. Loaded
             // and checked by the mapping above; new handshakes get it, open connections keep theirs.
             secure.tls?.store.replace(with: https.tls.store)
@@ -71,7 +83,6 @@ final class NodeReloader: Sendable {
             node.engine.httpsHosts.replace(https.hosts)
             logger.info("reload: certificates reread", metadata: ["entries": "\(new.tls.certificates.count)"])
         }
-        node.health.retune(threshold: settings.failureThreshold, backoff: settings.failureBackoffSeconds)
         if plan.live.contains(where: { $0.hasPrefix("cache.memory_") }) {
             // Blocking (demotions write to disk), which this queue may do: it is neither an event loop nor the
             // cooperative pool.

@@ -1,7 +1,9 @@
 import ArgumentParser
+import Dispatch
 import EdgeConfig
 import EdgeOrigin
 import EdgeRuntime
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -45,6 +47,22 @@ struct OriginCommand: AsyncParsableCommand {
             printError("\(error)")
             throw ExitCode.failure
         }
+        // nginx's habits (HUP to reload, USR1 to reopen logs; `edge up` and the chaos run's reload scenario send
+        // them to whole clusters) must not end the dev origin, as their default actions would: it reads its rules
+        // at start and logs to standard error, so each is logged and otherwise ignored.
+        let signals = [(SIGHUP, "SIGHUP"), (SIGUSR1, "SIGUSR1")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                logger.notice("""
+                    signal \(name) ignored: the dev origin reads its rules at start and logs to standard error; \
+                    restart it to change them
+                    """)
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
         do {
             let server = try DevOriginServer(settings: settings, logger: logger)
             let services = ServiceGroup(configuration: .init(

@@ -100,6 +100,27 @@ struct ConnectionAdmissionTests {
         #expect(admission.refusedTotal == 4)
     }
 
+    @Test func aLoweredLimitCutsNoOpenConnectionAndRefusesUntilEnoughHaveClosed() {
+        var admission = ConnectionAdmission(maxConnections: 4)
+        for _ in 0..<4 { #expect(admission.accepted(now: 0) == .admit) }
+        admission.maxConnections = 2  // a reload
+        #expect(admission.open == 4, "open connections are kept")
+        #expect(admission.accepted(now: 0) == .refuse(logRefusals: 1))
+        admission.closed()
+        admission.closed()
+        #expect(admission.accepted(now: 0) == .refuse(logRefusals: nil), "still at the new limit")
+        admission.closed()
+        #expect(admission.accepted(now: 0) == .admit)
+    }
+
+    @Test func aRaisedLimitAdmitsAtOnce() {
+        var admission = ConnectionAdmission(maxConnections: 1)
+        #expect(admission.accepted(now: 0) == .admit)
+        #expect(admission.accepted(now: 0) == .refuse(logRefusals: 1))
+        admission.maxConnections = 3
+        #expect(admission.accepted(now: 0) == .admit)
+    }
+
     @Test func theDefaultLeavesHalfOfTheDescriptorsBeyondTheReserveForUpstreams() {
         #expect(ConnectionAdmission.defaultMaxConnections(fileDescriptorLimit: 1024) == 384)
         #expect(ConnectionAdmission.defaultMaxConnections(fileDescriptorLimit: 1_048_576) == 524_160)

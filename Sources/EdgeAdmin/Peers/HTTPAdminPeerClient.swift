@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import EdgeCache
+import EdgeCore
 import NIOCore
 import NIOHTTP1
 
@@ -11,7 +12,9 @@ public struct HTTPAdminPeerClient: AdminPeerClient {
     static let maxResponseBytes = 4 << 20
 
     private let client: HTTPClient
-    private let token: String
+    /// Replaced on reload (`updateToken`), so relays to peers that reloaded the same file keep working.
+    private let currentToken: LiveValue<String>
+    private var token: String { currentToken.current }
     private let relayTimeout: TimeAmount
     private let statusTimeout: TimeAmount
 
@@ -19,9 +22,14 @@ public struct HTTPAdminPeerClient: AdminPeerClient {
     public init(token: String, client: HTTPClient = .shared, relayTimeout: TimeAmount = .seconds(2),
                 statusTimeout: TimeAmount = .seconds(1)) {
         self.client = client
-        self.token = token
+        self.currentToken = LiveValue(token)
         self.relayTimeout = relayTimeout
         self.statusTimeout = statusTimeout
+    }
+
+    /// Takes the new admin token for the requests sent from now on.
+    public func updateToken(_ token: String) {
+        currentToken.replace(with: token)
     }
 
     public func relay(_ command: PurgeCommand, to member: MemberInfo) async throws -> LocalPurgeResult {

@@ -1,4 +1,5 @@
 import EdgeCache
+import EdgeCore
 import Logging
 import NIOHTTP1
 
@@ -25,7 +26,10 @@ public struct AdminRouter: Sendable {
     public typealias Clock = @Sendable () -> Double
 
     private let localName: String
-    private let token: AdminToken
+    /// Replaced on reload (`updateToken`) and read once per request, so the old token is refused from the next
+    /// request on; dashboard cookies signed with the old token stop working too.
+    private let currentToken: LiveValue<AdminToken>
+    private var token: AdminToken { currentToken.current }
     private let backend: any AdminBackend
     private let coordinator: PurgeCoordinator
     private let collector: ClusterStatusCollector
@@ -44,13 +48,18 @@ public struct AdminRouter: Sendable {
         self.stats = stats
         self.localRole = localRole
         self.localName = localName
-        self.token = token
+        self.currentToken = LiveValue(token)
         self.backend = backend
         self.coordinator = coordinator
         self.collector = ClusterStatusCollector(localName: localName, peers: peers)
         self.keyMaker = keyMaker
         self.logger = logger
         self.now = now
+    }
+
+    /// Takes a new admin token (configuration reload): requests from now on must present it.
+    public func updateToken(_ token: AdminToken) {
+        currentToken.replace(with: token)
     }
 
     enum Credential { case bearer, cookie }

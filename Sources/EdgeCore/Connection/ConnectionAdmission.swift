@@ -9,7 +9,9 @@ public struct ConnectionAdmission: Sendable, Equatable {
         case refuse(logRefusals: Int?)
     }
 
-    public let maxConnections: Int
+    /// Changed on reload: lowering it refuses new connections until enough open ones close (none is cut);
+    /// raising it admits new ones at once.
+    public var maxConnections: Int
     public let logInterval: Double
     public private(set) var open = 0
     public private(set) var refusedTotal = 0

@@ -1,16 +1,22 @@
 import Logging
 import NIOCore
+import Synchronization
 
 /// What both transports do with one query: run the pure responder, count, log. Shared by all handlers.
 final class DNSQueryProcessor: Sendable {
-    let responder: DNSResponder
+    /// Replaced on reload (`DNSServer.updateZone`); each query reads it once, so it is answered from one zone.
+    private let currentResponder: Mutex<DNSResponder>
+    var responder: DNSResponder {
+        get { currentResponder.withLock { $0 } }
+        set { currentResponder.withLock { $0 = newValue } }
+    }
     let route: @Sendable (RouteQuery) -> RouteAnswer
     let counters: DNSServerCounters
     let logger: Logger
 
     init(responder: DNSResponder, route: @escaping @Sendable (RouteQuery) -> RouteAnswer,
          counters: DNSServerCounters, logger: Logger) {
-        self.responder = responder
+        self.currentResponder = Mutex(responder)
         self.route = route
         self.counters = counters
         self.logger = logger

@@ -36,6 +36,12 @@ public final class DNSServer: @unchecked Sendable {
                                       logger: logger)
     }
 
+    /// Answers from `zone` from the next query on (configuration reload: records, TTLs, name servers, service
+    /// names); the sockets, their connections and the routing stay as they are.
+    public func updateZone(_ zone: DNSZoneSettings) {
+        processor.responder = DNSResponder(zone: zone)
+    }
+
     /// Binds both sockets and returns their ports. With port 0 the UDP socket takes an ephemeral port and TCP
     /// binds the same number, retrying with a fresh UDP port if that TCP port is taken.
     @discardableResult

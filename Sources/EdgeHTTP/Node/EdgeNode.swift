@@ -44,6 +44,8 @@ public final class EdgeNode: Service, Sendable {
     /// Disk reads and writes run here, never on an event loop (the proxy's, the purge ledger's, the admin's).
     public let ioPool: NIOThreadPool
     private let accessLog: AccessLog?
+    /// The settings the node runs with now: those it started with, then each reload's (`applyLive`).
+    private let applied: Mutex<EdgeNodeSettings>
     private let processMetrics: ProcessMetrics
     /// Run before every scrape, after the node's own refresh: gauges other modules own (gossip, DNS).
     private let scrapeHooks: [@Sendable () -> Void]
@@ -62,6 +64,7 @@ public final class EdgeNode: Service, Sendable {
                 localEndpoints: [String: LocalEndpoints.Handler] = [:],
                 scrapeHooks: [@Sendable () -> Void] = []) throws {
         self.settings = settings
+        self.applied = Mutex(settings)
         self.logger = logger
         let memory = MemoryTier(capacityBytes: settings.memoryCapacityBytes,
                                 maxObjectBytes: settings.memoryMaxObjectBytes)
@@ -92,15 +95,10 @@ public final class EdgeNode: Service, Sendable {
         self.health = health
         chooser = TieredChooser(shields: settings.shields, origins: settings.origins, policy: settings.failoverPolicy,
                                 health: health)
+        // With probing on, the checker runs even without targets: a reload may bring some.
         if let probing = settings.healthChecks {
-            var targets = settings.shields.map {
-                ActiveHealthChecker.Target(upstream: $0, path: ActiveHealthChecker.nodeHealthPath)
-            }
-            if let path = settings.originHealthPath {
-                targets += settings.origins.map { ActiveHealthChecker.Target(upstream: $0, path: path) }
-            }
-            checker = targets.isEmpty ? nil : ActiveHealthChecker(targets: targets, settings: probing, client: client,
-                                                                   board: health, logger: logger, now: wallClockSeconds)
+            checker = ActiveHealthChecker(targets: Self.probeTargets(settings), settings: probing, client: client,
+                                          board: health, logger: logger, now: wallClockSeconds)
         } else {
             checker = nil
         }
@@ -142,7 +140,7 @@ public final class EdgeNode: Service, Sendable {
             secureServer = nil
         }
         if let host = settings.metricsHost, let port = settings.metricsPort {
-            let refresh = Self.scrapeRefresh(store: store, engine: engine, health: health, settings: settings,
+            let refresh = Self.scrapeRefresh(store: store, engine: engine, health: health, chooser: chooser,
                                              process: processMetrics, hooks: scrapeHooks)
             metricsEndpoint = MetricsEndpoint(host: host, port: port, registry: registry, group: group,
                                               logger: logger, routes: operatorRoutes, beforeScrape: refresh)
@@ -167,6 +165,56 @@ public final class EdgeNode: Service, Sendable {
         }
         startLedgerRetries()
         return port
+    }
+
+    /// What the active health checker probes: every shield at the node health endpoint, and the origins at
+    /// `originHealthPath` when one is set.
+    static func probeTargets(_ settings: EdgeNodeSettings) -> [ActiveHealthChecker.Target] {
+        var targets = settings.shields.map {
+            ActiveHealthChecker.Target(upstream: $0, path: ActiveHealthChecker.nodeHealthPath)
+        }
+        if let path = settings.originHealthPath {
+            targets += settings.origins.map { ActiveHealthChecker.Target(upstream: $0, path: path) }
+        }
+        return targets
+    }
+
+    /// Applies the live part of reloaded settings. Nothing is rebuilt, so connections, the cache and gossip are
+    /// untouched; each part is one swap that the next request (or connection) reads:
+    /// - limits, connection cap and drain timeout of both listeners (new connections get the limits);
+    /// - the proxy's settings: freshness defaults, hosts, Host override, forwarded headers, request budget,
+    ///   compression;
+    /// - the shield and origin lists and the failover policy (plans made from now on; the health of an upstream
+    ///   in both lists is kept, since it is keyed by upstream) and what is probed;
+    /// - passive health tuning and upstream timeouts;
+    /// - the access log's destination and format (when they changed).
+    ///
+    /// Not here: the memory tier's size (the caller resizes it off the event loops, since demotions write to
+    /// disk), certificates, and everything `ReloadPlan` reports as needing a restart. Returns the problems met
+    /// (an access log path that cannot be opened) for the caller to log; everything else is applied regardless.
+    public func applyLive(_ new: EdgeNodeSettings) -> [String] {
+        var problems: [String] = []
+        let before = applied.withLock { $0 }
+        server.updateLimits(new.server)
+        secureServer?.updateLimits(new.server)
+        engine.updateSettings(new.proxy)
+        chooser.update(shields: new.shields, origins: new.origins, policy: new.failoverPolicy)
+        checker?.update(targets: Self.probeTargets(new))
+        health.retune(threshold: new.failureThreshold, backoff: new.failureBackoffSeconds)
+        client.updateTimeouts(new.upstreamTimeouts)
+        var result = new
+        if let accessLog, let destination = new.accessLog,
+           destination != before.accessLog || new.accessLogFormat != before.accessLogFormat {
+            do {
+                try accessLog.retarget(destination: destination, format: new.accessLogFormat)
+            } catch {
+                problems.append("logging.access_log: \(error); the access log stays at \(before.accessLog ?? "-")")
+                result.accessLog = before.accessLog
+                result.accessLogFormat = before.accessLogFormat
+            }
+        }
+        applied.withLock { $0 = result }
+        return problems
     }
 
     /// How often a ledger that could not be saved is tried again.
@@ -249,10 +297,11 @@ public final class EdgeNode: Service, Sendable {
     /// What a scrape refreshes first: storage gauges and eviction counts, purge rules, upstream health, process
     /// figures, then the hooks of other modules.
     static func scrapeRefresh(store: TieredStore, engine: ProxyEngine, health: HealthBoard,
-                              settings: EdgeNodeSettings, process: ProcessMetrics,
+                              chooser: TieredChooser, process: ProcessMetrics,
                               hooks: [@Sendable () -> Void]) -> @Sendable () -> Void {
-        let upstreams = settings.shields + settings.origins
-        return {
+        {
+            // The upstreams in use now (a reload may have changed them).
+            let upstreams = chooser.shields + chooser.origins
             let metrics = engine.metrics
             metrics.updateStorageGauges(store.stats, promotions: store.promotions)
             metrics.updatePurgeRules(engine.purgeLedger.snapshot.rules.count)
@@ -268,7 +317,7 @@ public final class EdgeNode: Service, Sendable {
 
     /// The Prometheus text `/metrics` serves (for the admin API).
     public func metricsText() -> String {
-        Self.scrapeRefresh(store: store, engine: engine, health: health, settings: settings,
+        Self.scrapeRefresh(store: store, engine: engine, health: health, chooser: chooser,
                            process: processMetrics, hooks: scrapeHooks)()
         return String(decoding: registry.emitToBuffer(), as: UTF8.self)
     }

@@ -35,13 +35,17 @@ public final class AccessLog: Sendable {
     }
 
     private let pending = Mutex<[UInt8]>([])
-    /// The open descriptor; held under the lock while writing so a reopen never closes it mid-write.
-    private let output: Mutex<Int32>
-    /// The file to reopen on SIGUSR1, or nil for standard output.
-    private let path: String?
+    /// Where lines go: the open descriptor, and the file to reopen on SIGUSR1 (nil for standard output). Held
+    /// under the lock while writing, so a reopen or a move to a new path never closes it mid-write.
+    private struct Output {
+        var fd: Int32
+        var path: String?
+    }
+    private let output: Mutex<Output>
     private let flushInterval: Duration
     private let stopped = Atomic<Bool>(false)
-    private let format: AccessLogFormat
+    /// Read per line, so a reload (`retarget`) gives new lines the new format.
+    private let format: LiveValue<AccessLogFormat>
 
     /// Writes to `path`, or to standard output for "stdout" / "-".
     ///
@@ -49,14 +53,8 @@ public final class AccessLog: Sendable {
     /// `copytruncate` the next line starts at offset 0 instead of at the old offset behind a run of NUL bytes.
     public init(destination: String, format: AccessLogFormat = .combined,
                 flushInterval: Duration = .milliseconds(200)) throws {
-        self.format = format
-        if destination == "stdout" || destination == "-" {
-            path = nil
-            output = Mutex(STDOUT_FILENO)
-        } else {
-            path = destination
-            output = Mutex(try Self.openForAppend(destination))
-        }
+        self.format = LiveValue(format)
+        output = Mutex(try Self.output(for: destination))
         self.flushInterval = flushInterval
         let thread = Thread { [weak self] in self?.flushLoop() }
         thread.name = "edge-access-log"
@@ -64,18 +62,18 @@ public final class AccessLog: Sendable {
     }
 
     public func record(_ entry: Entry) {
-        let line = Self.render(entry, as: format)
+        let line = Self.render(entry, as: format.current)
         pending.withLock { $0.append(contentsOf: line.utf8) }
     }
 
     public func flush() {
-        output.withLock { fd in
+        output.withLock { output in
             let bytes = pending.withLock { buffer -> [UInt8] in
                 defer { buffer.removeAll(keepingCapacity: true) }
                 return buffer
             }
             guard !bytes.isEmpty else { return }
-            Self.writeAll(bytes, to: fd)
+            Self.writeAll(bytes, to: output.fd)
         }
     }
 
@@ -83,14 +81,34 @@ public final class AccessLog: Sendable {
     /// file was renamed, a new one appears at the old path). Standard output is left alone. If the path cannot
     /// be opened, writing continues to the old file and the error is thrown for the caller to log.
     public func reopen() throws {
-        guard let path else { return }
+        guard let path = output.withLock({ $0.path }) else { return }
+        try switchOutput(to: path)
+    }
+
+    /// Moves the log to `destination` (a path, or "stdout" / "-") and gives new lines `format`, for a
+    /// configuration reload. Lines already buffered go to the old destination first. If the new path cannot be
+    /// opened, nothing changes (format included) and the error is thrown for the caller to log.
+    public func retarget(destination: String, format: AccessLogFormat) throws {
+        try switchOutput(to: destination)
+        self.format.replace(with: format)
+    }
+
+    /// Flushes into the output open now, then swaps in `destination` and closes the old file (never standard
+    /// output).
+    private func switchOutput(to destination: String) throws {
         flush()
-        let fresh = try Self.openForAppend(path)
-        let old = output.withLock { fd -> Int32 in
-            defer { fd = fresh }
-            return fd
+        let fresh = try Self.output(for: destination)
+        let old = output.withLock { output -> Output in
+            defer { output = fresh }
+            return output
         }
-        close(old)
+        if old.path != nil { close(old.fd) }
+    }
+
+    /// Standard output for "stdout" / "-", else the file at `destination`, opened for append.
+    private static func output(for destination: String) throws -> Output {
+        if destination == "stdout" || destination == "-" { return Output(fd: STDOUT_FILENO, path: nil) }
+        return Output(fd: try openForAppend(destination), path: destination)
     }
 
     public func stop() {

@@ -13,7 +13,12 @@ import Foundation
 /// `begin` runs the first ones on the event loop, `run` (Flow/FlowDriver.swift) drives the rest; each step is a
 /// function in Proxy/Steps named for it. The rules themselves are pure types in EdgeCache.
 public final class ProxyEngine: Sendable {
-    let settings: ProxySettings
+    /// The settings current now; every step reads them through here, so a reload (`updateSettings`) reaches the
+    /// next request without rebuilding the engine. A request may see old and new settings in different steps,
+    /// which every pair of valid settings tolerates (each step reads what it needs once).
+    var settings: ProxySettings { parts.current.settings }
+    /// Settings and compression runtime, swapped together on reload.
+    private let parts: LiveValue<LiveParts>
     let store: TieredStore
     let chooser: any UpstreamChooser
     let health: any UpstreamHealthView
@@ -34,14 +39,27 @@ public final class ProxyEngine: Sendable {
     let logger: Logger
     let now: @Sendable () -> Double
     /// Coded variants: negotiation memo, builds in flight, background recompression.
-    let compression: CompressionRuntime
+    var compression: CompressionRuntime { parts.current.compression }
+
+    /// What a reload replaces as one: a class, so a reader takes one reference rather than copying every field.
+    final class LiveParts: Sendable {
+        let settings: ProxySettings
+        let compression: CompressionRuntime
+
+        init(settings: ProxySettings, compression: CompressionRuntime) {
+            self.settings = settings
+            self.compression = compression
+        }
+    }
 
     public init(settings: ProxySettings, store: TieredStore, chooser: any UpstreamChooser,
                 health: any UpstreamHealthView, client: any UpstreamTransport, ioPool: NIOThreadPool,
                 transforms: [any ResponseTransform] = [], metrics: EdgeMetrics, logger: Logger,
                 purgeLedger: SharedPurgeLedger = SharedPurgeLedger(),
                 now: @escaping @Sendable () -> Double = wallClockSeconds) {
-        self.settings = settings
+        self.parts = LiveValue(LiveParts(
+            settings: settings, compression: CompressionRuntime(settings: settings.compression,
+                                                                metrics: metrics.compression)))
         self.store = store
         self.chooser = chooser
         self.health = health
@@ -52,7 +70,18 @@ public final class ProxyEngine: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.now = now
-        self.compression = CompressionRuntime(settings: settings.compression, metrics: metrics.compression)
+    }
+
+    /// Takes new settings for the requests that start from now on (configuration reload): freshness defaults,
+    /// hosts, Host override, forwarded headers, request budget, compression. The compression runtime is rebuilt
+    /// only when the compression settings changed (its memo and claims start afresh then; builds already in
+    /// flight finish in the old one, and stored variants stay valid, their stamps say how they were made).
+    public func updateSettings(_ settings: ProxySettings) {
+        let current = parts.current
+        let compression = current.settings.compression == settings.compression
+            ? current.compression
+            : CompressionRuntime(settings: settings.compression, metrics: metrics.compression)
+        parts.replace(with: LiveParts(settings: settings, compression: compression))
     }
 
     // MARK: Keys and shared responses

@@ -31,6 +31,8 @@ public final class EdgeServer: Service, Sendable {
     private let logger: Logger
     private let quiesce: ServerQuiescingHelper
     private let channel = Mutex<(any Channel)?>(nil)
+    /// The listener's connection cap, kept for reloads of `limits.max_connections`; set by `start`.
+    private let limiter = Mutex<ConnectionLimiter?>(nil)
     private let now: @Sendable () -> Double
     /// Set for an HTTPS listener: TLS with SNI, then h2 or HTTP/1.1 by ALPN.
     public let tls: TLSTermination?
@@ -65,16 +67,16 @@ public final class EdgeServer: Service, Sendable {
         _ = try tls.map { try $0.store.serverContext() }
         let bodyTempDirectory = Self.prepareBodyTempDirectory(settings: settings, logger: logger)
         let fileLimit = FileDescriptorLimit.current()?.soft ?? 1024
-        let maxConnections = settings.maxConnections
-            ?? ConnectionAdmission.defaultMaxConnections(fileDescriptorLimit: fileLimit)
+        let maxConnections = Self.maxConnections(settings)
         let metrics = observer.metrics
         let limiter = ConnectionLimiter(maxConnections: maxConnections, now: now) { logRefusals in
             metrics.connectionRefused()
             if let logRefusals {
                 logger.warning("connection limit reached; refusing new connections", metadata: [
-                    "max_connections": "\(maxConnections)", "refused": "\(logRefusals)"])
+                    "refused": "\(logRefusals)"])
             }
         }
+        self.limiter.withLock { $0 = limiter }
 
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -140,10 +142,22 @@ public final class EdgeServer: Service, Sendable {
     }
 
     /// Replaces the limits new connections get (header, request line and body sizes, header/idle/body
-    /// timeouts, body buffer), for a configuration reload. The listen address, connection limit, drain timeout
-    /// and spool directory stay as they were at start.
+    /// timeouts, body buffer), the connection cap and the drain timeout, for a configuration reload. The listen
+    /// address and spool directory stay as they were at start. A lowered cap cuts no open connection: new ones
+    /// are refused until enough have closed.
     public func updateLimits(_ settings: ServerSettings) {
         liveSettings.current = settings
+        let maxConnections = Self.maxConnections(settings)
+        limiter.withLock { $0?.maxConnections = maxConnections }
+    }
+
+    /// The connection cap in force, once started.
+    public var maxConnections: Int? { limiter.withLock { $0?.maxConnections } }
+
+    /// `limits.max_connections`, or the default derived from the open-file limit.
+    static func maxConnections(_ settings: ServerSettings) -> Int {
+        settings.maxConnections
+            ?? ConnectionAdmission.defaultMaxConnections(fileDescriptorLimit: FileDescriptorLimit.current()?.soft ?? 1024)
     }
 
     /// The settings new connections read, shared by the accept path and `updateLimits`.
@@ -208,10 +222,12 @@ public final class EdgeServer: Service, Sendable {
     /// Stops accepting, waits for in-flight requests to finish (bounded by `drainTimeout`), closes the rest.
     public func drain() async {
         guard channel.withLock({ $0 }) != nil else { return }
-        logger.info("draining connections", metadata: ["timeout": "\(settings.drainTimeout)s"])
+        // The drain timeout as last reloaded.
+        let drainTimeout = liveSettings.current.drainTimeout
+        logger.info("draining connections", metadata: ["timeout": "\(drainTimeout)s"])
         let promise = group.next().makePromise(of: Void.self)
         quiesce.initiateShutdown(promise: promise)
-        let drained = await promise.futureResult.completes(within: settings.drainTimeout)
+        let drained = await promise.futureResult.completes(within: drainTimeout)
         if !drained {
             logger.warning("drain timeout reached; remaining connections close with the event loops")
         }

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -31,7 +32,9 @@ public struct UpstreamTimeouts: Sendable, Equatable {
 /// Interim 1xx responses (102, 103, …) are handed to `interim` as they arrive, before the final head; `100
 /// Continue` is consumed here.
 public final class UpstreamClient: UpstreamTransport {
-    public let timeouts: UpstreamTimeouts
+    /// Read per request, so a reload (`updateTimeouts`) reaches the next request's first-byte deadline.
+    public var timeouts: UpstreamTimeouts { liveTimeouts.withLock { $0 } }
+    private let liveTimeouts: Mutex<UpstreamTimeouts>
     private let group: any EventLoopGroup
     /// One pool per loop of the group, keyed by the loop's identity; fixed at init, so read without a lock.
     private let pools: [ObjectIdentifier: UpstreamConnectionPool]
@@ -49,7 +52,7 @@ public final class UpstreamClient: UpstreamTransport {
     init(eventLoopGroup: any EventLoopGroup, timeouts: UpstreamTimeouts, maxConnectionsPerHost: Int,
          maxWaitersPerLoop: Int?, keepAlive: TimeAmount = .seconds(60)) {
         self.group = eventLoopGroup
-        self.timeouts = timeouts
+        self.liveTimeouts = Mutex(timeouts)
         let loops = Array(eventLoopGroup.makeIterator())
         let perLoop = UpstreamExchangeRules.connectionsPerLoop(maxConnectionsPerHost: maxConnectionsPerHost,
                                                               loops: loops.count)
@@ -64,6 +67,17 @@ public final class UpstreamClient: UpstreamTransport {
             pools[ObjectIdentifier(loop)] = UpstreamConnectionPool(eventLoop: loop, settings: settings)
         }
         self.pools = pools
+    }
+
+    /// Takes new timeouts (configuration reload): the first-byte timeout from the next request on, the connect
+    /// and body idle timeouts for connections opened from now on. Requests in flight keep their deadlines.
+    public func updateTimeouts(_ new: UpstreamTimeouts) {
+        liveTimeouts.withLock { $0 = new }
+        let connect = Self.amount(new.connect)
+        let idle = Self.amount(new.idle)
+        for pool in pools.values {
+            pool.eventLoop.execute { pool.updateTimeouts(connect: connect, bodyIdle: idle) }
+        }
     }
 
     private static func amount(_ seconds: Double) -> TimeAmount {

@@ -56,7 +56,9 @@ final class UpstreamConnectionPool: @unchecked Sendable {
     }
 
     let eventLoop: any EventLoop
-    let settings: Settings
+    /// Changed on the loop by `UpstreamClient.updateTimeouts` (reload): connections opened afterwards get the
+    /// new connect and body idle timeouts; open ones keep theirs.
+    private(set) var settings: Settings
     private var hosts: [UpstreamPoolKey: Host] = [:]
     private var isShutDown = false
     private var sweep: Scheduled<Void>?
@@ -64,6 +66,13 @@ final class UpstreamConnectionPool: @unchecked Sendable {
     init(eventLoop: any EventLoop, settings: Settings) {
         self.eventLoop = eventLoop
         self.settings = settings
+    }
+
+    /// Takes new connect and body idle timeouts for the connections opened from now on; on the pool's loop.
+    func updateTimeouts(connect: TimeAmount, bodyIdle: TimeAmount) {
+        eventLoop.assertInEventLoop()
+        settings.connectTimeout = connect
+        settings.bodyIdleTimeout = bodyIdle
     }
 
     private func host(_ key: UpstreamPoolKey) -> Host {

@@ -1,5 +1,6 @@
 import Logging
 import NIOHTTP1
+import Synchronization
 
 /// Active health checks: a periodic request to each upstream's health path, feeding the health board.
 ///
@@ -36,7 +37,9 @@ public final class ActiveHealthChecker: Sendable {
 
     public static let nodeHealthPath = "/.well-known/edge/health"
 
-    private let targets: [Target]
+    /// Replaced on reload (`update(targets:)`); read at the start of each round.
+    private let liveTargets: Mutex<[Target]>
+    private var targets: [Target] { liveTargets.withLock { $0 } }
     private let settings: Settings
     private let client: any UpstreamTransport
     private let board: HealthBoard
@@ -45,7 +48,7 @@ public final class ActiveHealthChecker: Sendable {
 
     public init(targets: [Target], settings: Settings, client: any UpstreamTransport, board: HealthBoard, logger: Logger,
                 now: @escaping @Sendable () -> Double) {
-        self.targets = targets
+        self.liveTargets = Mutex(targets)
         self.settings = settings
         self.client = client
         self.board = board
@@ -53,14 +56,27 @@ public final class ActiveHealthChecker: Sendable {
         self.now = now
     }
 
+    /// Takes a new list of targets (configuration reload), from the next round on. An upstream in both lists
+    /// keeps its probe window; one no longer listed loses its window and its probe verdict.
+    public func update(targets: [Target]) {
+        liveTargets.withLock { $0 = targets }
+    }
+
     /// Probes every target each interval until the task is cancelled.
     public func run() async {
-        guard !targets.isEmpty, settings.interval > 0 else { return }
-        var windows = Dictionary(uniqueKeysWithValues: targets.map {
-            ($0.upstream, ProbeWindow(window: settings.window, threshold: settings.threshold))
-        })
+        guard settings.interval > 0 else { return }
+        var windows: [Upstream: ProbeWindow] = [:]
         while !Task.isCancelled {
-            let results = await probeAll()
+            let round = targets
+            let listed = Set(round.map(\.upstream))
+            for upstream in windows.keys where !listed.contains(upstream) {
+                windows[upstream] = nil
+                board.setVerdict(nil, for: upstream, source: .probe)
+            }
+            for target in round where windows[target.upstream] == nil {
+                windows[target.upstream] = ProbeWindow(window: settings.window, threshold: settings.threshold)
+            }
+            let results = await probeAll(round)
             for (upstream, success) in results {
                 guard var window = windows[upstream] else { continue }
                 let changed = window.record(success: success)
@@ -78,7 +94,7 @@ public final class ActiveHealthChecker: Sendable {
     }
 
     /// One round: every target in parallel; `true` for a 2xx or 3xx answer within the timeout.
-    func probeAll() async -> [(Upstream, Bool)] {
+    func probeAll(_ targets: [Target]) async -> [(Upstream, Bool)] {
         await withTaskGroup(of: (Upstream, Bool).self) { group in
             for target in targets {
                 group.addTask { (target.upstream, await self.probe(target)) }

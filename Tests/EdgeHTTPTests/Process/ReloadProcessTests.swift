@@ -113,13 +113,17 @@ struct ReloadProcessTests {
         let fixture = try await Self.startFixture()
         defer { Task { await fixture.tearDown() } }
         let edge = try #require(fixture.edge)
-        try Self.setLimits("max_connections = 50", in: fixture)
+        // The disk tier's size is what the disk tier was built with: a restart.
+        let url = fixture.directory.appendingPathComponent("edge.conf")
+        try String(contentsOf: url, encoding: .utf8)
+            .replacingOccurrences(of: "disk_size = \"256MiB\"", with: "disk_size = \"512MiB\"")
+            .write(to: url, atomically: true, encoding: .utf8)
         let offset = edge.log.count
         for _ in 0..<5 {
             edge.signal(SIGHUP)
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(await Self.waitForLog(edge, containing: "reload: changes to limits.max_connections need a restart",
+        #expect(await Self.waitForLog(edge, containing: "reload: changes to cache need a restart",
                                       after: offset), "log:\n\(edge.log)")
         try await Task.sleep(for: .milliseconds(300))
         #expect(edge.process.isRunning, "log:\n\(edge.log)")

@@ -1,0 +1,19 @@
+import Synchronization
+
+/// A settings value a configuration reload replaces while readers keep going: readers take the current value
+/// once per request or connection (`current`), the reload swaps it whole (`replace`). A class, so value types
+/// that hold one (routers, clients) stay copyable and share the swap; a request that read the old value
+/// finishes with it, which is what "in-flight requests finish on what they started with" means.
+public final class LiveValue<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+
+    public init(_ value: Value) {
+        self.value = Mutex(value)
+    }
+
+    public var current: Value { value.withLock { $0 } }
+
+    public func replace(with new: Value) {
+        value.withLock { $0 = new }
+    }
+}
