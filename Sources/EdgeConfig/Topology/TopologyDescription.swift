@@ -20,12 +20,13 @@ extension EdgeConfiguration {
             let shieldNames = shields(for: node).map(\.name)
             let upstreams = shieldNames.isEmpty
                 ? origins
-                : ["shields " + shieldNames.joined(separator: ", ") + " (failover \(node.upstream.failover.rawValue)), then "
-                    + origins.joined(separator: ", ")]
+                : ["shields " + shieldNames.joined(separator: ", ")
+                    + (node.upstream.shieldTLS ? " over HTTPS" : "")
+                    + " (failover \(node.upstream.failover.rawValue)), then " + origins.joined(separator: ", ")]
             nodeRows.append([
                 node.name,
                 node.role.rawValue,
-                node.listen.description,
+                node.listen.description + (node.httpsListen.map { ", https \($0)" } ?? ""),
                 "\(node.location.region) (\(coordinate(node.location.latitude)), \(coordinate(node.location.longitude)))",
                 "\(ByteSize.format(node.cache.memorySize)) (\(ByteSize.format(node.cache.memoryMaxObjectSize)))",
                 disk,

@@ -97,7 +97,7 @@ import Testing
         #expect(text.contains("nodes (5):"))
         #expect(text.contains("origins (1):"))
         let edgeLine = text.split(separator: "\n").first { $0.contains("edge-1 ") }
-        #expect(edgeLine?.contains("127.0.0.11:8080") == true)
+        #expect(edgeLine?.contains("127.0.0.11:8080, https 127.0.0.11:8443") == true)
         #expect(edgeLine?.contains("eu-central (50.11, 8.68)") == true)
         #expect(edgeLine?.contains("256 MiB (16 MiB)") == true)
         #expect(edgeLine?.contains("1 GiB in var/cache/edge-1") == true)

@@ -92,6 +92,12 @@ import Testing
         #expect(edge.upstream.shieldTLS)
         #expect(edge.upstream.shieldCA == "/etc/edge/tls/ca.pem")
         #expect(edge.upstream.shieldCALocation?.line == 4)
+        // check-config's summary names the shields' HTTPS listener and the TLS hop.
+        let summary = config.topologyDescription()
+        let shieldLine = summary.split(separator: "\n").first { $0.contains("shield-1 ") }
+        #expect(shieldLine?.contains("127.0.0.1:8091, https 127.0.0.1:8491") == true, "\(summary)")
+        let edgeLine = summary.split(separator: "\n").first { $0.contains("edge-1 ") }
+        #expect(edgeLine?.contains("shields shield-1 over HTTPS") == true, "\(summary)")
     }
 
     @Test func aShieldWithoutHTTPSListenIsAnError() {
