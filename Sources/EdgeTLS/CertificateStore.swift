@@ -12,7 +12,7 @@ import Synchronization
 /// With one certificate the context simply holds it; with several, its SNI callback picks one at each client
 /// hello. The callback costs every handshake a suspension and an event-loop turn (and, for any but the
 /// context's own certificate, loading the chain into the connection), so a single-certificate listener does
-/// without it (in a profile of resumed handshakes the callback's loading was 16 % of the node's CPU).
+/// without it (in a profile of resumed handshakes the callback, with its loading, was 16 % of the node's CPU).
 public final class CertificateStore: Sendable {
     /// What one reload installs: the loaded entries and the matcher over their names.
     struct Snapshot: Sendable {

@@ -48,12 +48,7 @@ struct HTTPSTests {
         defer { tls.remove() }
         let cluster = try await TestCluster.startHTTPS(sources: [tls.source()], files: Self.files, rules: Self.rules)
         defer { Task { await cluster.shutdown() } }
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled)
-        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-        tlsConfiguration.trustRoots = .file(tls.paths.caCertificate)
-        configuration.tlsConfiguration = tlsConfiguration
-        configuration.httpVersion = .automatic
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        let client = tls.client()
         defer { Task { try? await client.shutdown() } }
         let url = "https://127.0.0.1:\(cluster.httpsPort)/cold.txt"
         let results = try await withThrowingTaskGroup(of: StreamResult.self) { group in
@@ -118,11 +113,7 @@ struct HTTPSTests {
         let cluster = try await TestCluster.startHTTPS(sources: [old.source()], files: Self.files, rules: Self.rules)
         defer { Task { await cluster.shutdown() } }
         // A client that trusts only the old CA: after the reload it can only succeed on its open connection.
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled)
-        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-        tlsConfiguration.trustRoots = .file(old.paths.caCertificate)
-        configuration.tlsConfiguration = tlsConfiguration
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        let client = old.client()
         defer { Task { try? await client.shutdown() } }
         let url = "https://127.0.0.1:\(cluster.httpsPort)/page.html"
         let before = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))

@@ -92,11 +92,7 @@ struct CertificateReloadProcessTests {
 
         // A keep-alive client that trusts only the old CA: after the reload it can only succeed on the
         // connection it already has open.
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled)
-        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-        tlsConfiguration.trustRoots = .file(old.paths.caCertificate)
-        configuration.tlsConfiguration = tlsConfiguration
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        let client = old.client()
         defer { Task { try? await client.shutdown() } }
         let url = "https://127.0.0.1:\(httpsPort)/page.html"
         let before = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(10))

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import EdgeHTTP
 import EdgeTLS
 import Foundation
@@ -24,6 +25,16 @@ struct TLSFixture {
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
+
+    /// An HTTP client (h2 or HTTP/1.1 by ALPN) that trusts only this fixture's CA; shut it down after use.
+    func client() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled)
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        tlsConfiguration.trustRoots = .file(paths.caCertificate)
+        configuration.tlsConfiguration = tlsConfiguration
+        configuration.httpVersion = .automatic
+        return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+    }
 }
 
 extension TestCluster {
