@@ -5,11 +5,7 @@ import EdgeUpstream
 extension ProxyEngine {
     /// condfetch: a 304 for the stored object: refresh its headers (RFC 9111 §4.3.4), store it again and serve
     /// its body, to this client and to any that waited for this fill.
-    func condFetch(_ response: UpstreamResponse, _ flow: inout FetchFlow) async {
-        guard let stale = flow.stale else {
-            flow.step = .decide(response)
-            return
-        }
+    func condFetch(_ response: UpstreamResponse, stale: CachedObject, _ flow: inout FetchFlow) async {
         let requestTime = flow.requestTime, responseTime = flow.responseTime
         // A 304 has no body; reading to the end returns the connection to the pool.
         do { for try await _ in response.body {} } catch {}

@@ -43,13 +43,14 @@ extension ProxyEngine {
         while true {
             switch flow.step {
             case .fetch: await fetchHead(&flow)
-            case .condFetch(let response): await condFetch(response, &flow)
+            case .condFetch(let response, let stale): await condFetch(response, stale: stale, &flow)
             case .decide(let response): decide(response, &flow)
             case .fetchBody(let response, let instructions, let headers):
                 fetchBody(response, instructions: instructions, headers: headers, &flow)
             case .passBody(let response, let reason, let headers):
                 await passBody(response, reason: reason, headers: headers, &flow)
-            case .staleOnError(let fwdStatus, let reason): staleOnError(fwdStatus: fwdStatus, reason: reason, &flow)
+            case .staleOnError(let stale, let fwdStatus, let reason):
+                staleOnError(stale, fwdStatus: fwdStatus, reason: reason, &flow)
             case .failed(let error): failed(error, &flow)
             case .done(let response): return response
             }

@@ -6,12 +6,8 @@ extension ProxyEngine {
     /// staleOnError: the upstream failed, answered 5xx, or is known down, and the stored object may cover it
     /// (stale-if-error, RFC 5861 §4): waiting requests learn of the failure (and may serve it stale themselves),
     /// this client gets the stored object.
-    func staleOnError(fwdStatus: Int?, reason: String, _ flow: inout FetchFlow) {
+    func staleOnError(_ stale: CachedObject, fwdStatus: Int?, reason: String, _ flow: inout FetchFlow) {
         flow.publish(.failed(reason))
-        guard let stale = flow.stale else {
-            flow.step = .done(errorResponse(.badGateway, message: reason, entry: fillEntry(flow, fwdStatus: fwdStatus)))
-            return
-        }
         flow.step = .done(serveStaleOnError(stale, request: flow.request, fwdStatus: fwdStatus, reason: reason))
     }
 

@@ -48,7 +48,7 @@ enum FetchStep: Sendable {
     /// fetch: ask upstream (with the stale object's validators), unless every upstream is known down.
     case fetch
     /// condfetch: a 304 for the stored object: refresh its headers, serve its body.
-    case condFetch(UpstreamResponse)
+    case condFetch(UpstreamResponse, CachedObject)
     /// The storage decision about a response that is not a 304.
     case decide(UpstreamResponse)
     /// fetchbody: a storable response: its body streams to the clients and into the cache (the pump ends
@@ -57,7 +57,7 @@ enum FetchStep: Sendable {
     /// A response that must not be stored: streamed to this client only.
     case passBody(UpstreamResponse, reason: String, HTTPHeaders)
     /// The upstream failed (or answered 5xx) and the stale object may be served instead.
-    case staleOnError(fwdStatus: Int?, reason: String)
+    case staleOnError(CachedObject, fwdStatus: Int?, reason: String)
     /// The upstream failed and there is nothing to fall back on.
     case failed(UpstreamError)
     /// The response for the client; the client side's `finish` step follows.

@@ -20,8 +20,8 @@ extension ProxyEngine {
                                               trace: flow.request.trace)
 
         flow.requestTime = now()
-        if flow.stale != nil, allUpstreamsDown(for: key, now: flow.requestTime), staleMayCoverError(flow, now: flow.requestTime) {
-            flow.step = .staleOnError(fwdStatus: nil, reason: "every upstream is down")
+        if let stale = staleCoveringError(flow, now: flow.requestTime), allUpstreamsDown(for: key, now: flow.requestTime) {
+            flow.step = .staleOnError(stale, fwdStatus: nil, reason: "every upstream is down")
             return
         }
         let response: UpstreamResponse
@@ -29,23 +29,27 @@ extension ProxyEngine {
             response = try await sendWithFallback(upstreamRequest, cacheKey: key.primary,
                                                   interim: flow.request.interim)
         } catch {
-            flow.step = staleMayCoverError(flow, now: now())
-                ? .staleOnError(fwdStatus: nil, reason: error.detail) : .failed(error)
+            if let stale = staleCoveringError(flow, now: now()) {
+                flow.step = .staleOnError(stale, fwdStatus: nil, reason: error.detail)
+            } else {
+                flow.step = .failed(error)
+            }
             return
         }
         flow.responseTime = now()
-        if flow.stale != nil, response.status == 304 {
-            flow.step = .condFetch(response)
-        } else if flow.stale != nil, response.status >= 500, staleMayCoverError(flow, now: flow.responseTime) {
-            flow.step = .staleOnError(fwdStatus: response.status, reason: "upstream answered \(response.status)")
+        if let stale = flow.stale, response.status == 304 {
+            flow.step = .condFetch(response, stale)
+        } else if response.status >= 500, let stale = staleCoveringError(flow, now: flow.responseTime) {
+            flow.step = .staleOnError(stale, fwdStatus: response.status, reason: "upstream answered \(response.status)")
         } else {
             flow.step = .decide(response)
         }
     }
 
-    /// Whether the fill's stale object may be served in place of an upstream failure (stale-if-error).
-    func staleMayCoverError(_ flow: FetchFlow, now: Double) -> Bool {
-        guard let stale = flow.stale else { return false }
-        return settings.policy.canServeStaleOnError(stale.freshness(settings.policy), now: now)
+    /// The fill's stale object, when it may be served in place of an upstream failure (stale-if-error).
+    func staleCoveringError(_ flow: FetchFlow, now: Double) -> CachedObject? {
+        guard let stale = flow.stale,
+              settings.policy.canServeStaleOnError(stale.freshness(settings.policy), now: now) else { return nil }
+        return stale
     }
 }
