@@ -96,7 +96,7 @@ struct DNSRoutingTests {
                                                 logName: "\(name)-\(UUID().uuidString.prefix(4))")
             processes[name] = process
             do {
-                try await EdgeProcess.waitForListener(port: httpPorts[index])
+                try await process.waitForListener(port: httpPorts[index])
             } catch {
                 Issue.record("\(name) did not start; its output:\n\(process.log)")
                 throw error

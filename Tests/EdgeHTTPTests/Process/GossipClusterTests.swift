@@ -73,7 +73,7 @@ struct GossipClusterTests {
             let index = try #require(names.firstIndex(of: name))
             processes[name] = try EdgeProcess.start(["run", "--config", config, "--node", name], in: directory,
                                                     logName: "\(name)-\(UUID().uuidString.prefix(4))")
-            try await EdgeProcess.waitForListener(port: metricsPorts[index])
+            try await processes[name]?.waitForListener(port: metricsPorts[index])
         }
 
         /// name → state, as `observer` sees the cluster.

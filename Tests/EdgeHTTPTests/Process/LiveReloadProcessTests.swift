@@ -49,7 +49,7 @@ struct LiveReloadProcessTests {
             ["origin", "--root", siteB.path, "--rules", fixture.directory.appendingPathComponent("rules.conf").path,
              "--port", String(portB)], in: fixture.directory, logName: "origin-b")
         defer { originB.signal(SIGKILL) }
-        try await EdgeProcess.waitForListener(port: portB)
+        try await originB.waitForListener(port: portB)
         #expect(try await fixture.get("/page.html").body == Array("from A".utf8))
 
         try Self.edit(fixture) { $0.replacingOccurrences(of: "127.0.0.1:\(fixture.originPort)",

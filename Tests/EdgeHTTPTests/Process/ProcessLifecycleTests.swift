@@ -55,16 +55,17 @@ struct ProcessLifecycleTests {
             origin = try EdgeProcess.start(
                 ["origin", "--root", site.path, "--rules", directory.appendingPathComponent("rules.conf").path,
                  "--port", String(originPort)], in: directory, logName: "origin")
+            // The client comes after the last throwing step: one that is never shut down traps in its deinit.
+            try await origin.waitForListener(port: originPort)
             var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled)
             configuration.timeout = .init(connect: .seconds(2), read: .seconds(20))
             client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
-            try await EdgeProcess.waitForListener(port: originPort)
         }
 
         func startEdge() async throws {
             edge = try EdgeProcess.start(["run", "--config", "edge.conf", "--node", "edge-p"], in: directory,
                                          logName: "edge-\(UUID().uuidString.prefix(6))")
-            try await EdgeProcess.waitForListener(port: edgePort)
+            try await edge?.waitForListener(port: edgePort)
         }
 
         func get(_ path: String) async throws -> (status: Int, cacheStatus: String, body: [UInt8]) {

@@ -142,8 +142,8 @@ struct ShieldTierTests {
         let one = try EdgeProcess.start(["run", "--config", "edge.conf", "--node", "edge-1"], in: directory, logName: "e1")
         let two = try EdgeProcess.start(["run", "--config", "edge.conf", "--node", "edge-2"], in: directory, logName: "e2")
         defer { one.signal(SIGKILL); two.signal(SIGKILL) }
-        try await EdgeProcess.waitForListener(port: ports.0)
-        try await EdgeProcess.waitForListener(port: ports.1)
+        try await one.waitForListener(port: ports.0)
+        try await two.waitForListener(port: ports.1)
         let raw = try RawConnection(port: ports.0)
         raw.send("GET /loop.txt HTTP/1.1\r\nHost: www.loop.test\r\nConnection: close\r\n\r\n")
         let response = await raw.readAll().text

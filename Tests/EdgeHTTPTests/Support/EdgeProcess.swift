@@ -67,6 +67,30 @@ struct EdgeProcess {
         throw ListenerTimeout(port: port)
     }
 
+    /// Waits until this process accepts connections on `port`. Fails at once, with the process's output, if it
+    /// exits first (a node that could not bind, or refused its config), instead of polling a dead port for
+    /// `seconds`.
+    func waitForListener(port: Int, seconds: Double = 20) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? RawConnection(port: port)) != nil { return }
+            if !process.isRunning { throw ExitedBeforeListening(port: port, status: process.terminationStatus, log: log) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ListenerTimeout(port: port)
+    }
+
+    /// The process exited before it listened; `log` is its output.
+    struct ExitedBeforeListening: Error, CustomStringConvertible {
+        var port: Int
+        var status: Int32
+        var log: String
+        /// Another process took the port between `freePort()` and the node's bind: a harness race, worth a retry
+        /// with fresh ports rather than a failed test.
+        var lostPortRace: Bool { log.contains("Address already in use") }
+        var description: String { "exited with status \(status) before listening on 127.0.0.1:\(port); its output:\n\(log)" }
+    }
+
     struct ListenerTimeout: Error, CustomStringConvertible {
         var port: Int
         var description: String { "nothing listened on 127.0.0.1:\(port) in time" }

@@ -22,7 +22,7 @@ final class TierCluster: @unchecked Sendable {
     let directory: URL
     let origin: DevOriginServer
     let originPort: Int
-    let nodes: [Node]
+    private(set) var nodes: [Node]
     let client: HTTPClient
     private(set) var processes: [String: EdgeProcess] = [:]
 
@@ -56,7 +56,7 @@ final class TierCluster: @unchecked Sendable {
             originChild = try EdgeProcess.start(["origin", "--root", root.path, "--rules", rulesURL.path,
                                                  "--host", "127.0.0.1", "--port", String(originPort)],
                                                 in: directory, logName: "origin-\(UUID().uuidString.prefix(4))")
-            try await EdgeProcess.waitForListener(port: originPort)
+            try await originChild?.waitForListener(port: originPort)
         }
 
         var nodes = (1...max(1, shields)).prefix(shields).map { Node(name: "shield-\($0)", role: "shield", port: freePort()) }
@@ -68,11 +68,32 @@ final class TierCluster: @unchecked Sendable {
         let cluster = TierCluster(directory: directory, origin: origin, originPort: originPort, nodes: nodes,
                                   client: client)
         if let originChild { cluster.processes["origin"] = originChild }
-        try cluster.config(upstream: upstream, admin: admin).write(to: directory.appendingPathComponent("edge.conf"),
-                                                     atomically: true, encoding: .utf8)
-        // Shields first, so edges find them up.
-        for node in nodes.sorted(by: { $0.role > $1.role }) { try await cluster.startNode(node.name) }
+        do {
+            try await cluster.startNodes(upstream: upstream, admin: admin)
+        } catch {
+            await cluster.shutdown()  // the HTTP client and any started process must not outlive a failed start
+            throw error
+        }
         return cluster
+    }
+
+    /// Writes `edge.conf` and starts every node, shields first so edges find them up. A node that lost its port
+    /// to another process between `freePort()` and its bind gets fresh ports, and the whole set starts again.
+    private func startNodes(upstream: String, admin: String, attempts: Int = 3) async throws {
+        for attempt in 1...attempts {
+            try config(upstream: upstream, admin: admin).write(to: directory.appendingPathComponent("edge.conf"),
+                                                               atomically: true, encoding: .utf8)
+            do {
+                for node in nodes.sorted(by: { $0.role > $1.role }) { try await startNode(node.name) }
+                return
+            } catch let exited as EdgeProcess.ExitedBeforeListening where exited.lostPortRace && attempt < attempts {
+                for name in Array(processes.keys) where name != "origin" { await kill(name) }
+                for index in nodes.indices {
+                    nodes[index].port = freePort()
+                    nodes[index].adminPort = freePort()
+                }
+            }
+        }
     }
 
     private init(directory: URL, origin: DevOriginServer, originPort: Int, nodes: [Node], client: HTTPClient) {
@@ -162,7 +183,7 @@ final class TierCluster: @unchecked Sendable {
     func startNode(_ name: String) async throws {
         processes[name] = try EdgeProcess.start(["run", "--config", "edge.conf", "--node", name], in: directory,
                                                 logName: "\(name)-\(UUID().uuidString.prefix(4))")
-        try await EdgeProcess.waitForListener(port: port(name))
+        try await processes[name]?.waitForListener(port: port(name))
     }
 
     /// Stops a node gracefully (SIGTERM), as an operator's restart would; SIGKILL if it does not exit in time.
