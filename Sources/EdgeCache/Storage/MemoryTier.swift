@@ -155,7 +155,7 @@ public final class MemoryTier: Sendable {
     /// The Vary field list of the most recently stored variant of `primaryKey`; `nil` when none is here.
     public func varyFields(forPrimaryKey primaryKey: String) -> [String]? {
         state.withLock { state in
-            state.variants.variantKeys(of: primaryKey)
+            state.variants.unorderedVariantKeys(of: primaryKey)
                 .compactMap { state.objects[CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0)] }
                 .max { $0.storedAt < $1.storedAt }?
                 .varyFields

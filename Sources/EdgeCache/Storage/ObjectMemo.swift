@@ -8,7 +8,7 @@ import Synchronization
 /// under it is the memo.
 public final class ObjectMemo: Sendable {
     private let freshness = Mutex<StoredFreshness?>(nil)
-    private let delivery = Mutex<(any Sendable)?>(nil)
+    private let delivery = Mutex<(any AnyObject & Sendable)?>(nil)
 
     public init() {}
 
@@ -20,8 +20,9 @@ public final class ObjectMemo: Sendable {
         return computed
     }
 
-    /// A delivery-side value (the HTTP layer's response template), computed by `compute` the first time.
-    public func delivery<Value: Sendable>(_ compute: () -> Value) -> Value {
+    /// A delivery-side value (the HTTP layer's response template), computed by `compute` the first time. A
+    /// class, so reading it back is a class cast rather than an existential one: every hit does it.
+    public func delivery<Value: AnyObject & Sendable>(_ compute: () -> Value) -> Value {
         if let known = delivery.withLock({ $0 }) as? Value { return known }
         let computed = compute()
         delivery.withLock { $0 = computed }

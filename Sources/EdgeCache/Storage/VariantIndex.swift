@@ -26,6 +26,11 @@ struct VariantIndex: Sendable {
         variants[primaryKey].map { $0.sorted() } ?? []
     }
 
+    /// The variant keys of `primaryKey` in no particular order: for the hit path, which must not pay for a sort.
+    func unorderedVariantKeys(of primaryKey: String) -> Set<String> {
+        variants[primaryKey] ?? []
+    }
+
     /// The primary keys starting with `prefix`, sorted.
     func primaryKeys(withPrefix prefix: String) -> [String] {
         variants.keys.filter { $0.hasPrefix(prefix) }.sorted()

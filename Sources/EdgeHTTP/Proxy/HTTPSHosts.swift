@@ -74,6 +74,8 @@ extension ProxyEngine {
     /// upstream: the node's configuration is the word on its own HTTPS). Plain HTTP never gets it.
     func stampStrictTransportSecurity(_ response: inout ProxyResponse, for request: ProxyRequest) {
         guard request.overTLS, let value = strictTransportSecurity(for: request.head) else { return }
+        // Replaces a stored field if the origin sent one, so the stored fields' bytes no longer apply.
+        response.wirePrefix = nil
         response.headers.replaceOrAdd(name: "strict-transport-security", value: value)
     }
 

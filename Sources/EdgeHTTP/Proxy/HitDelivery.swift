@@ -61,8 +61,11 @@ extension ProxyEngine {
             }
         }
         headers.add(name: "content-length", value: contentLength)
-        return ProxyResponse(status: status, headers: headers, body: request.isHead ? .empty : .buffer(body),
-                             phase: phase, upstreamSeconds: upstreamSeconds, tier: tier).stamped(stamp)
+        var response = ProxyResponse(status: status, headers: headers, body: request.isHead ? .empty : .buffer(body),
+                                     phase: phase, upstreamSeconds: upstreamSeconds, tier: tier).stamped(stamp)
+        // The template's fields lead `headers` unchanged (Content-Range is added only when no prefix exists).
+        response.wirePrefix = template.wire
+        return response
     }
 
     /// The parts of a stored object's response head that are the same for every hit, built once per object:
@@ -81,9 +84,12 @@ extension ProxyEngine {
             if stripsInternal { ForwardingHeaders.removeInternal(&headers) }
             // Strips a variant's internal stamp; adds `Vary: Accept-Encoding` to bases that vary by coding.
             let compression = compressionFacts(for: object, headers: &headers)
+            // A stored Content-Range stays out of the bytes: a 206 or 416 answered from the object replaces it.
+            let wire = headers.contains(name: "content-range") ? nil : WirePrefix(serializing: headers)
             return DeliveryTemplate(headers: headers,
                                     upstreamCacheStatus: upstreamStatus.isEmpty ? "" : upstreamStatus + ", ",
-                                    contentLength: String(object.body.readableBytes), compression: compression)
+                                    contentLength: String(object.body.readableBytes), compression: compression,
+                                    wire: wire)
         }
     }
 
@@ -98,13 +104,24 @@ extension ProxyEngine {
     }
 }
 
-/// See `ProxyEngine.deliveryTemplate(for:)`.
-struct DeliveryTemplate: Sendable {
-    var headers: HTTPHeaders
-    var upstreamCacheStatus: String
-    var contentLength: String
+/// See `ProxyEngine.deliveryTemplate(for:)`. A class: the object's memo holds one, and every hit reads it.
+final class DeliveryTemplate: Sendable {
+    let headers: HTTPHeaders
+    let upstreamCacheStatus: String
+    let contentLength: String
     /// How the object varies by content coding, or which base it is a coded variant of.
-    var compression = CompressionFacts.plain
+    let compression: CompressionFacts
+    /// `headers` serialized, for HTTP/1.1 hits (`WirePrefix`); nil when a stored Content-Range is among them.
+    let wire: WirePrefix?
+
+    init(headers: HTTPHeaders, upstreamCacheStatus: String, contentLength: String,
+         compression: CompressionFacts = .plain, wire: WirePrefix?) {
+        self.headers = headers
+        self.upstreamCacheStatus = upstreamCacheStatus
+        self.contentLength = contentLength
+        self.compression = compression
+        self.wire = wire
+    }
 }
 
 extension ConditionalRequest {

@@ -14,7 +14,7 @@ extension ProxyEngine {
         let headers = upstreamHeaders(for: request, key: key, forCacheFill: false)
         let upstreamRequest = UpstreamRequest(method: request.head.method, target: key.originForm,
                                               headers: headers, body: request.body, trace: request.trace)
-        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        var entry = CacheStatusEntry(name: settings.cacheStatusName)
         entry.fwd = .request
         let response: UpstreamResponse
         do {

@@ -110,7 +110,7 @@ public final class ProxyEngine: Sendable {
 
     /// A Cache-Status entry for this node with only a detail (refusals, errors).
     func detailEntry(_ detail: String) -> CacheStatusEntry {
-        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        var entry = CacheStatusEntry(name: settings.cacheStatusName)
         entry.detail = detail
         return entry
     }

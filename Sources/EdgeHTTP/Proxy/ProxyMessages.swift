@@ -64,6 +64,9 @@ public struct ProxyResponse: Sendable {
     public var tier: TierHit?
     /// Via, Cache-Status and Age for the `finish` step to write (nil once written, or for local endpoints).
     public var stamp: ResponseStamp?
+    /// The first fields of `headers` already serialized (a hit's stored fields), for the HTTP/1.1 encoder.
+    /// Whatever replaces or removes one of those fields must set this to nil (see `WirePrefix`).
+    var wirePrefix: WirePrefix?
 
     public init(status: HTTPResponseStatus, headers: HTTPHeaders, body: ResponseBody, phase: CachePhase,
                 upstreamSeconds: Double? = nil, tier: TierHit? = nil) {

@@ -4,7 +4,11 @@ import EdgeCompression
 /// What the proxy phases need to know about this node, built from `edge.conf` by the executable.
 public struct ProxySettings: Sendable {
     /// The name this cache uses in Cache-Status and Via (`edge-1`).
-    public var cacheName: String
+    public var cacheName: String {
+        didSet { cacheStatusName = CacheStatusName(cacheName) }
+    }
+    /// `cacheName` serialized for Cache-Status, once per settings rather than once per response.
+    private(set) var cacheStatusName: CacheStatusName
     /// RFC 9111 storage and serving rules.
     public var policy: StoragePolicy
     /// A Host header to send upstream instead of the client's (for origins that expect their own name).
@@ -40,6 +44,7 @@ public struct ProxySettings: Sendable {
         self.stripsInternalHeaders = stripsInternalHeaders ?? (tier == .edge)
         self.defaultHost = defaultHost
         self.cacheName = cacheName
+        self.cacheStatusName = CacheStatusName(cacheName)
         self.policy = policy
         self.upstreamHostOverride = upstreamHostOverride
         self.cdnID = cdnID

@@ -61,15 +61,26 @@ final class ExtensionMethodRestorer: ChannelInboundHandler {
     typealias InboundOut = HTTPServerRequestPart
 
     private let queue: ExtensionMethodQueue
+    /// Told each request's method, in order, for the response encoder (a response to HEAD has no body).
+    private let wire: ResponseWire
 
-    init(queue: ExtensionMethodQueue) { self.queue = queue }
+    init(queue: ExtensionMethodQueue, wire: ResponseWire) {
+        self.queue = queue
+        self.wire = wire
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(var head) = unwrapInboundIn(data), let method = queue.next() else {
+        guard case .head(var head) = unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
+        }
+        guard let method = queue.next() else {
+            wire.requestDecoded(head.method)
             context.fireChannelRead(data)
             return
         }
         head.method = HTTPMethod(rawValue: method)
+        wire.requestDecoded(head.method)
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 }

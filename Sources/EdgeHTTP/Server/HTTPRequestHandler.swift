@@ -59,11 +59,15 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
     private let executor: EventLoopTaskExecutor
     /// Whether the connection came through the HTTPS listener (HTTPS redirects and HSTS depend on it).
     private let overTLS: Bool
+    /// The HTTP/1.1 encoder's per-connection state, to hand it a hit's serialized fields; nil on HTTP/2 streams,
+    /// whose heads nio-http2 encodes.
+    private let wire: ResponseWire?
 
     init(engine: ProxyEngine, observer: RequestObserver, limits: RequestLimits, bodyBufferBytes: Int,
          bodyTempDirectory: String, now: @escaping @Sendable () -> Double, eventLoop: any EventLoop,
-         overTLS: Bool = false) {
+         overTLS: Bool = false, wire: ResponseWire? = nil) {
         self.overTLS = overTLS
+        self.wire = wire
         self.engine = engine
         self.observer = observer
         self.limits = limits
@@ -242,8 +246,10 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
     /// Memory hits: the whole response in one flush, without leaving the event loop.
     private func writeImmediately(_ response: ProxyResponse, for request: ProxyRequest, context: ChannelHandlerContext) {
         let keepAlive = request.head.isKeepAlive
-        context.write(wrapOutboundOut(.head(responseHead(response, request: request, keepAlive: keepAlive))),
-                      promise: nil)
+        let head = responseHead(response, request: request, keepAlive: keepAlive)
+        // Set for exactly the head written next: the encoder takes it with that head.
+        if let wire, let prefix = response.wirePrefix { wire.nextPrefix = prefix }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         var bytes = 0
         if case .buffer(let buffer) = response.body {
             bytes = buffer.readableBytes

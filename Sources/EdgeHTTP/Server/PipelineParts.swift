@@ -18,14 +18,15 @@ struct PipelineParts: Sendable {
     /// Whether the connection came through TLS (HTTPS redirects and HSTS depend on it).
     var overTLS = false
 
-    func makeRequestHandler(_ channel: any Channel) -> HTTPRequestHandler {
+    func makeRequestHandler(_ channel: any Channel, wire: ResponseWire? = nil) -> HTTPRequestHandler {
         HTTPRequestHandler(engine: engine, observer: observer, limits: connection.requestLimits,
                            bodyBufferBytes: connection.bodyBufferBytes, bodyTempDirectory: bodyTempDirectory,
-                           now: now, eventLoop: channel.eventLoop, overTLS: overTLS)
+                           now: now, eventLoop: channel.eventLoop, overTLS: overTLS, wire: wire)
     }
 
     /// `ConnectionGuardHandler → HTTP codec (limits, pipelining, 400 on parse errors) → RequestLifecycleHandler
-    /// → HTTPRequestHandler`.
+    /// → HTTPRequestHandler`. The codec is NIO's parser and pipelining handlers with this node's response
+    /// encoder (`HTTP1ResponseEncoder`), which writes a hit's stored fields as the bytes its template holds.
     func configureHTTP1(_ channel: any Channel) throws {
         let sync = channel.pipeline.syncOperations
         let guardState = ConnectionGuard(now: now(), limits: connection.guardLimits)
@@ -42,13 +43,17 @@ struct PipelineParts: Sendable {
         // Extension methods (RFC 9110 §9.1) get past NIO's parser, which knows a fixed list only.
         let methods = ExtensionMethodQueue()
         try sync.addHandler(ExtensionMethodAdapter(queue: methods))
-        try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false,
-            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: connection.decoderLimits)
-        try sync.addHandler(ExtensionMethodRestorer(queue: methods),
-                            position: .after(sync.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)))
+        let wire = ResponseWire()
+        let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes,
+                                                              informationalResponseStrategy: .drop,
+                                                              limitConfiguration: connection.decoderLimits))
+        try sync.addHandler(HTTP1ResponseEncoder(wire: wire))
+        try sync.addHandler(decoder)
+        try sync.addHandler(ExtensionMethodRestorer(queue: methods, wire: wire))
+        try sync.addHandler(HTTPServerPipelineHandler())
+        try sync.addHandler(HTTPServerProtocolErrorHandler())
         try sync.addHandler(RequestLifecycleHandler())
-        try sync.addHandler(makeRequestHandler(channel))
+        try sync.addHandler(makeRequestHandler(channel, wire: wire))
     }
 
     /// nio-http2's connection handler with `limits`, an idle timeout for the connection, and per stream

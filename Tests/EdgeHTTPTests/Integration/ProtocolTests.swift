@@ -28,6 +28,53 @@ struct ProtocolTests {
         }
     }
 
+    /// Hits go out with their stored fields as prebuilt bytes (`WirePrefix`): pipelined on one connection, a GET,
+    /// a HEAD (no body), a conditional GET (304 without content fields), a Range (206) and a GET again must each
+    /// be framed exactly, with every stored field once.
+    @Test func pipelinedHitsOfEveryKindAreFramedExactly() async throws {
+        try await withCluster { cluster in
+            _ = try await cluster.request("/b.txt", headers: [("host", "t")])  // stored
+            let etag = try #require(try await cluster.request("/b.txt", headers: [("host", "t")])
+                .headers.first(name: "etag"))
+            let connection = try RawConnection(port: cluster.edgePort)
+            connection.send("GET /b.txt HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "HEAD /b.txt HTTP/1.1\r\nHost: t\r\n\r\n"
+                + "GET /b.txt HTTP/1.1\r\nHost: t\r\nIf-None-Match: \(etag)\r\n\r\n"
+                + "GET /b.txt HTTP/1.1\r\nHost: t\r\nRange: bytes=1-1\r\n\r\n"
+                + "GET /b.txt HTTP/1.0\r\nHost: t\r\n\r\n")
+            let text = await connection.readAll().text
+            // Split on the status lines: each response is its head and exactly its body.
+            let responses = text.components(separatedBy: "HTTP/1.").dropFirst().map { "HTTP/1." + $0 }
+            try #require(responses.count == 5, "got: \(text)")
+            func parts(_ response: String) -> (head: String, body: String) {
+                let split = response.components(separatedBy: "\r\n\r\n")
+                return (split[0].lowercased(), split.dropFirst().joined(separator: "\r\n\r\n"))
+            }
+            let get = parts(responses[0])
+            #expect(get.head.hasPrefix("http/1.1 200 ok") && get.body == "BB")
+            #expect(get.head.contains("content-length: 2") && get.head.contains("; hit"))
+            for response in responses.map(parts) {
+                for field in ["etag:", "via:", "cache-status:", "date:"] {
+                    #expect(response.head.occurrences(of: field) == 1, "\(field) in \(response.head)")
+                }
+                #expect(!response.head.contains("transfer-encoding"))
+            }
+            let head = parts(responses[1])
+            #expect(head.head.hasPrefix("http/1.1 200 ok") && head.head.contains("content-length: 2"))
+            #expect(head.body.isEmpty)
+            let notModified = parts(responses[2])
+            #expect(notModified.head.hasPrefix("http/1.1 304"))
+            #expect(!notModified.head.contains("content-length") && !notModified.head.contains("content-type"))
+            #expect(notModified.body.isEmpty)
+            let range = parts(responses[3])
+            #expect(range.head.hasPrefix("http/1.1 206"))
+            #expect(range.head.contains("content-range: bytes 1-1/2") && range.head.contains("content-length: 1"))
+            #expect(range.body == "B")
+            let old = parts(responses[4])
+            #expect(old.head.hasPrefix("http/1.0 200 ok") && old.body == "BB")
+        }
+    }
+
     @Test("malformed requests get 400 and the connection closes", arguments: [
         "GET /a.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
         "GET /a.txt HTTP/1.1\r\nHost t\r\n\r\n",

@@ -30,7 +30,9 @@ public struct CacheStatusEntry: Equatable, Sendable {
         }
     }
 
-    public var cacheName: String
+    /// The cache's name, with its serialized form (see `CacheStatusName`).
+    public var name: CacheStatusName
+    public var cacheName: String { name.raw }
     public var hit: Bool
     public var fwd: Forward?
     /// The status code the next hop returned, when the request went forward.
@@ -45,7 +47,13 @@ public struct CacheStatusEntry: Equatable, Sendable {
 
     public init(cacheName: String, hit: Bool = false, fwd: Forward? = nil, fwdStatus: Int? = nil, ttl: Int? = nil,
                 stored: Bool = false, collapsed: Bool = false, key: String? = nil, detail: String? = nil) {
-        self.cacheName = cacheName
+        self.init(name: CacheStatusName(cacheName), hit: hit, fwd: fwd, fwdStatus: fwdStatus, ttl: ttl,
+                  stored: stored, collapsed: collapsed, key: key, detail: detail)
+    }
+
+    public init(name: CacheStatusName, hit: Bool = false, fwd: Forward? = nil, fwdStatus: Int? = nil, ttl: Int? = nil,
+                stored: Bool = false, collapsed: Bool = false, key: String? = nil, detail: String? = nil) {
+        self.name = name
         self.hit = hit
         self.fwd = fwd
         self.fwdStatus = fwdStatus
@@ -58,7 +66,7 @@ public struct CacheStatusEntry: Equatable, Sendable {
 
     /// The member as it appears in the field, e.g. `edge-1; fwd=stale; fwd-status=304; ttl=60`.
     public func serialized() -> String {
-        var text = StructuredText.tokenOrString(cacheName)
+        var text = name.serialized
         if hit { text += "; hit" }
         if let fwd { text += "; fwd=" + StructuredText.tokenOrString(fwd.token) }
         if let fwdStatus { text += "; fwd-status=\(fwdStatus)" }
@@ -73,5 +81,18 @@ public struct CacheStatusEntry: Equatable, Sendable {
     /// Serialises a list of members into one field value.
     public static func serializeList(_ entries: [CacheStatusEntry]) -> String {
         entries.map { $0.serialized() }.joined(separator: ", ")
+    }
+}
+
+/// A cache's name as Cache-Status writes it: an sf-token when it is one, else an sf-string. Serialized once, when
+/// the node's settings are built, because every response carries it and the structured-field library's
+/// serializer is far costlier than the rest of a hit's Cache-Status member.
+public struct CacheStatusName: Equatable, Sendable {
+    public let raw: String
+    public let serialized: String
+
+    public init(_ raw: String) {
+        self.raw = raw
+        self.serialized = StructuredText.tokenOrString(raw)
     }
 }

@@ -73,7 +73,7 @@ extension ProxyEngine {
 
     /// The Cache-Status entry of a response this fill got from upstream.
     func fillEntry(_ flow: FetchFlow, fwdStatus: Int?) -> CacheStatusEntry {
-        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        var entry = CacheStatusEntry(name: settings.cacheStatusName)
         entry.fwd = flow.stale == nil ? .miss : .stale
         entry.fwdStatus = fwdStatus
         return entry

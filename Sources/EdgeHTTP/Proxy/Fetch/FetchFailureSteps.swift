@@ -22,7 +22,7 @@ extension ProxyEngine {
     func serveStaleOnError(_ stale: CachedObject, request: ProxyRequest, fwdStatus: Int?,
                            reason: String) -> ProxyResponse {
         let now = self.now()
-        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        var entry = CacheStatusEntry(name: settings.cacheStatusName)
         entry.hit = true
         entry.fwd = .stale
         entry.fwdStatus = fwdStatus

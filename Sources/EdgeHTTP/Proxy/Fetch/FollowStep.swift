@@ -16,7 +16,7 @@ extension ProxyEngine {
                Vary.secondaryKey(fields: head.varyFields, request: request.head.headers) != head.variantKey {
                 return nil  // the response varies on something this client sent differently
             }
-            var entry = CacheStatusEntry(cacheName: settings.cacheName)
+            var entry = CacheStatusEntry(name: settings.cacheStatusName)
             entry.fwd = stale == nil ? .miss : .stale
             entry.fwdStatus = head.status
             entry.collapsed = true
@@ -35,7 +35,7 @@ extension ProxyEngine {
             if let stale, settings.policy.canServeStaleOnError(stale.freshness(settings.policy), now: now()) {
                 return serveStaleOnError(stale, request: request, fwdStatus: nil, reason: reason)
             }
-            var entry = CacheStatusEntry(cacheName: settings.cacheName)
+            var entry = CacheStatusEntry(name: settings.cacheStatusName)
             entry.fwd = .miss
             entry.collapsed = true
             // The leader's failure may have opened the circuits: then this answer is theirs, 503 at once.

@@ -24,8 +24,12 @@ extension ProxyEngine {
                         stripsInternal: settings.stripsInternalHeaders)
             response.stamp = nil
         }
-        for transform in transforms {
-            transform.transform(&response, for: request)
+        if !transforms.isEmpty {
+            // A transform may change any field, the stored ones too.
+            response.wirePrefix = nil
+            for transform in transforms {
+                transform.transform(&response, for: request)
+            }
         }
         stampStrictTransportSecurity(&response, for: request)
         return response

@@ -40,7 +40,7 @@ extension ProxyEngine {
     }
 
     func hitEntry(ttl: Double) -> CacheStatusEntry {
-        var entry = CacheStatusEntry(cacheName: settings.cacheName)
+        var entry = CacheStatusEntry(name: settings.cacheStatusName)
         entry.hit = true
         entry.ttl = Int(ttl.rounded(.down))
         return entry

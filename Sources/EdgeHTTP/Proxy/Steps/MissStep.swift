@@ -10,7 +10,7 @@ extension ProxyEngine {
     func miss(_ flow: inout ProxyFlow) async {
         let request = flow.request
         if CacheControl(headers: request.head.headers).onlyIfCached {
-            var entry = CacheStatusEntry(cacheName: settings.cacheName)
+            var entry = CacheStatusEntry(name: settings.cacheStatusName)
             entry.fwd = .uriMiss
             entry.detail = "only-if-cached"
             flow.step = .finish(errorResponse(.gatewayTimeout, message: "only-if-cached and nothing is stored",
