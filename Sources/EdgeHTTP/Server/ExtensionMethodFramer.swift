@@ -51,7 +51,8 @@ struct ExtensionMethodFramer {
     }
 
     private struct HeadScan {
-        var method: [UInt8]
+        var isConnect: Bool
+        /// The current line's bytes from earlier reads; a line within one read is read in place.
         var line: [UInt8] = []
         var lineOverflowed = false
         var onRequestLine = true
@@ -113,6 +114,13 @@ struct ExtensionMethodFramer {
                         index += 1
                     }
                 } else if byte == UInt8(ascii: " ") {
+                    if held.isEmpty, Self.isCommonMethod(UnsafeRawBufferPointer(rebasing: input[start..<index])) {
+                        // GET, HEAD or POST in one read: nothing to replace, no bytes to copy.
+                        requests.append(nil)
+                        state = .head(HeadScan(isConnect: false))
+                        index += 1
+                        continue
+                    }
                     let method = held + input[start..<index]
                     if Self.parserMethods.contains(method) {
                         if !held.isEmpty { segments.replace(upTo: start, resumingAt: index, with: method) }
@@ -121,7 +129,7 @@ struct ExtensionMethodFramer {
                         segments.replace(upTo: start, resumingAt: index, with: Self.placeholder)
                         requests.append(String(decoding: method, as: UTF8.self))
                     }
-                    state = .head(HeadScan(method: method))
+                    state = .head(HeadScan(isConnect: method == Array("CONNECT".utf8)))
                     index += 1
                 } else {
                     segments.release(held: held, upTo: start, in: input)
@@ -140,38 +148,88 @@ struct ExtensionMethodFramer {
         return Output(bytes: segments.result(input), requests: requests)
     }
 
-    /// Reads head bytes up to the end of the head or of the input; returns where it stopped.
+    /// Reads head bytes up to the end of the head or of the input; returns where it stopped. A line that lies
+    /// within this read is read in place; only a line split across reads is collected (up to `maxLineBytes`).
     private mutating func scanHead(_ scan: inout HeadScan, input: UnsafeRawBufferPointer, from start: Int) -> Int {
         var index = start
         while index < input.count {
-            let byte = input[index]
-            index += 1
-            guard byte == UInt8(ascii: "\n") else {
-                if scan.line.count < Self.maxLineBytes { scan.line.append(byte) } else { scan.lineOverflowed = true }
-                continue
+            let lineStart = index
+            guard let newline = Self.firstNewline(in: input, from: index) else {
+                // The line goes on in the next read: keep what fits.
+                let room = max(0, Self.maxLineBytes - scan.line.count)
+                let taken = min(room, input.count - lineStart)
+                scan.line += input[lineStart..<(lineStart + taken)]
+                if taken < input.count - lineStart { scan.lineOverflowed = true }
+                state = .head(scan)
+                return input.count
             }
-            if scan.line.last == UInt8(ascii: "\r") { scan.line.removeLast() }
-            if scan.line.isEmpty && !scan.lineOverflowed && !scan.onRequestLine {
+            index = newline + 1
+            var end = newline
+            let finished: Bool
+            if scan.line.isEmpty && !scan.lineOverflowed {
+                if end > lineStart && input[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let overflowed = end - lineStart > Self.maxLineBytes
+                let line = UnsafeRawBufferPointer(rebasing: input[lineStart..<min(end, lineStart + Self.maxLineBytes)])
+                finished = endLine(line, overflowed: overflowed, &scan)
+            } else {
+                // The rest of a line begun in an earlier read.
+                let room = max(0, Self.maxLineBytes - scan.line.count)
+                scan.line += input[lineStart..<min(end, lineStart + room)]
+                if end - lineStart > room { scan.lineOverflowed = true }
+                if scan.line.last == UInt8(ascii: "\r") { scan.line.removeLast() }
+                let collected = scan.line
+                let overflowed = scan.lineOverflowed
+                scan.line.removeAll(keepingCapacity: true)
+                scan.lineOverflowed = false
+                finished = collected.withUnsafeBytes { endLine($0, overflowed: overflowed, &scan) }
+            }
+            if finished {
                 state = nextState(after: scan)
                 return index
             }
-            if !scan.onRequestLine { read(headerLine: scan.line, overflowed: scan.lineOverflowed, into: &scan) }
-            scan.onRequestLine = false
-            scan.line.removeAll(keepingCapacity: true)
-            scan.lineOverflowed = false
         }
         state = .head(scan)
         return index
     }
 
+    /// One complete line of the head (without CR LF); true when it is the empty line that ends the head.
+    private func endLine(_ line: UnsafeRawBufferPointer, overflowed: Bool, _ scan: inout HeadScan) -> Bool {
+        if line.isEmpty && !overflowed && !scan.onRequestLine { return true }
+        if !scan.onRequestLine { read(headerLine: line, overflowed: overflowed, into: &scan) }
+        scan.onRequestLine = false
+        return false
+    }
+
+    private static func firstNewline(in input: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = start
+        while index < input.count {
+            if input[index] == UInt8(ascii: "\n") { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// GET, HEAD or POST: the methods nearly every request has, recognised without building an array.
+    private static func isCommonMethod(_ method: UnsafeRawBufferPointer) -> Bool {
+        switch method.count {
+        case 3: return method[0] == UInt8(ascii: "G") && method[1] == UInt8(ascii: "E") && method[2] == UInt8(ascii: "T")
+        case 4:
+            return (method[0] == UInt8(ascii: "H") && method[1] == UInt8(ascii: "E") && method[2] == UInt8(ascii: "A")
+                    && method[3] == UInt8(ascii: "D"))
+                || (method[0] == UInt8(ascii: "P") && method[1] == UInt8(ascii: "O") && method[2] == UInt8(ascii: "S")
+                    && method[3] == UInt8(ascii: "T"))
+        default: return false
+        }
+    }
+
     private func nextState(after scan: HeadScan) -> State {
-        if scan.cannotFollow || scan.method == Array("CONNECT".utf8) { return .stopped }
+        if scan.cannotFollow || scan.isConnect { return .stopped }
         if let length = scan.contentLength, length > 0 { return .body(remaining: length) }
         return .requestStart
     }
 
     /// Notes the header fields that decide framing; anything unusual about them stops the framer.
-    private func read(headerLine line: [UInt8], overflowed: Bool, into scan: inout HeadScan) {
+    private func read(headerLine line: UnsafeRawBufferPointer, overflowed: Bool, into scan: inout HeadScan) {
         guard let first = line.first else { return }
         if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {  // obs-fold: not followed
             scan.cannotFollow = true
@@ -198,7 +256,7 @@ struct ExtensionMethodFramer {
     }
 
     /// Field names compare case-insensitively (RFC 9110 §5.1); `lowercase` is already lowercase ASCII.
-    private static func named(_ name: ArraySlice<UInt8>, _ lowercase: StaticString) -> Bool {
+    private static func named(_ name: Slice<UnsafeRawBufferPointer>, _ lowercase: StaticString) -> Bool {
         guard name.count == lowercase.utf8CodeUnitCount else { return false }
         return zip(name, UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount))
             .allSatisfy { ((0x41...0x5A).contains($0) ? $0 | 0x20 : $0) == $1 }
