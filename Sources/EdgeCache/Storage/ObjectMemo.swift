@@ -8,7 +8,7 @@ import Synchronization
 /// under it is the memo.
 public final class ObjectMemo: Sendable {
     private let freshness = Mutex<StoredFreshness?>(nil)
-    private let delivery = Mutex<(any AnyObject & Sendable)?>(nil)
+    @usableFromInline let delivery = Mutex<(any AnyObject & Sendable)?>(nil)
 
     public init() {}
 
@@ -22,7 +22,8 @@ public final class ObjectMemo: Sendable {
 
     /// A delivery-side value (the HTTP layer's response template), computed by `compute` the first time. A
     /// class, so reading it back is a class cast rather than an existential one: every hit does it.
-    public func delivery<Value: AnyObject & Sendable>(_ compute: () -> Value) -> Value {
+    /// Inlinable so the caller's module specialises it (no generic metadata looked up per hit).
+    @inlinable public func delivery<Value: AnyObject & Sendable>(_ compute: () -> Value) -> Value {
         if let known = delivery.withLock({ $0 }) as? Value { return known }
         let computed = compute()
         delivery.withLock { $0 = computed }

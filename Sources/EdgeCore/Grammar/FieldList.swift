@@ -111,6 +111,20 @@ extension String {
     }
 }
 
+extension String {
+    /// Whether the string starts with `lowercasePrefix` ignoring ASCII case (`lowercasePrefix` is lowercase).
+    public func hasCaseInsensitivePrefix(_ lowercasePrefix: StaticString) -> Bool {
+        let count = lowercasePrefix.utf8CodeUnitCount
+        var bytes = utf8.makeIterator()
+        for index in 0..<count {
+            guard let byte = bytes.next(), asciiLowercased(byte) == lowercasePrefix.utf8Start[index] else {
+                return false
+            }
+        }
+        return true
+    }
+}
+
 extension Substring {
     /// ASCII case-insensitive comparison with a lowercase literal.
     public func equalsLowercased(_ lowercase: String) -> Bool {

@@ -5,13 +5,15 @@ import Synchronization
 /// that hold one (routers, clients) stay copyable and share the swap; a request that read the old value
 /// finishes with it, which is what "in-flight requests finish on what they started with" means.
 public final class LiveValue<Value: Sendable>: Sendable {
-    private let value: Mutex<Value>
+    @usableFromInline let value: Mutex<Value>
 
     public init(_ value: Value) {
         self.value = Mutex(value)
     }
 
-    public var current: Value { value.withLock { $0 } }
+    /// Inlinable, so a reader in another module gets code specialised for its `Value`: unspecialised, every
+    /// read instantiated the generic metadata at run time (about 1 % of a cache hit's CPU).
+    @inlinable public var current: Value { value.withLock { $0 } }
 
     public func replace(with new: Value) {
         value.withLock { $0 = new }

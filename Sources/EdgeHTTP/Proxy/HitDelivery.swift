@@ -23,7 +23,10 @@ extension ProxyEngine {
                                   source: .stored(upstreamCacheStatus: template.upstreamCacheStatus))
 
         let requestHeaders = request.head.headers
-        let conditional = ConditionalRequest(headers: requestHeaders, isGetOrHead: true)
+        // Most hits carry no If-* field: one pass over the names spares reading five fields.
+        let conditional = requestHeaders.contains(where: { $0.name.hasCaseInsensitivePrefix("if-") })
+            ? ConditionalRequest(headers: requestHeaders, isGetOrHead: true)
+            : ConditionalRequest.none
         if object.status == 200 && conditional.hasPreconditions {
             let validators = Validators(etag: object.etag, lastModified: object.lastModified)
             switch conditional.evaluate(against: validators) {
@@ -125,6 +128,10 @@ final class DeliveryTemplate: Sendable {
 }
 
 extension ConditionalRequest {
+    /// A request without any conditional field.
+    static let none = ConditionalRequest(ifMatch: nil, ifNoneMatch: nil, ifModifiedSince: nil, ifUnmodifiedSince: nil,
+                                         ifRange: nil, isGetOrHead: true)
+
     /// Extracts the conditional fields of a request head.
     /// Whether any precondition field is present (most requests carry none).
     var hasPreconditions: Bool {
