@@ -75,9 +75,10 @@ extension ProxyEngine {
     /// the stored fields with this node's Via appended (and, at the outermost tier, without the CDN's internal
     /// fields: the stored copy keeps them for purges), and any upstream Cache-Status to prefix ours with.
     func deliveryTemplate(for object: CachedObject) -> DeliveryTemplate {
-        let cacheName = settings.cacheName
-        let stripsInternal = settings.stripsInternalHeaders
-        return object.memo.delivery {
+        object.memo.delivery {
+            let settings = self.settings
+            let cacheName = settings.cacheName
+            let stripsInternal = settings.stripsInternalHeaders
             var headers = object.headers
             let upstreamStatus = headers["cache-status"].joined(separator: ", ")
             // Content-Range stays: a stored 200 may carry it and is served as stored (RFC 9111 §3.1); a 206 or

@@ -31,8 +31,9 @@ public struct ResponseStamp: Sendable {
         self.source = source
     }
 
-    /// Writes the stamp into `headers`.
-    func apply(to headers: inout HTTPHeaders, cacheName: String, stripsInternal: Bool) {
+    /// Writes the stamp into `headers`. `settings` is read only for an upstream head: a stored object's template
+    /// already has Via and the field policy, and a hit should not pay for reading the live settings.
+    func apply(to headers: inout HTTPHeaders, settings: @autoclosure () -> ProxySettings) {
         switch source {
         case .stored(let upstreamCacheStatus):
             // The template has neither field (it is the hit path: add, no search).
@@ -42,8 +43,9 @@ public struct ResponseStamp: Sendable {
             headers.replaceOrAdd(name: "cache-status", value: entry.serialized())
         case .upstream:
             if let age { headers.replaceOrAdd(name: "age", value: String(age)) }
-            ForwardingHeaders.appendVia(&headers, name: cacheName)
-            if stripsInternal { ForwardingHeaders.removeInternal(&headers) }
+            let settings = settings()
+            ForwardingHeaders.appendVia(&headers, name: settings.cacheName)
+            if settings.stripsInternalHeaders { ForwardingHeaders.removeInternal(&headers) }
             // Concatenation keeps the upstream tiers' entries exactly as they sent them.
             let upstream = headers["cache-status"].joined(separator: ", ")
             let ours = entry.serialized()

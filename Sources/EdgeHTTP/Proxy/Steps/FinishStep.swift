@@ -20,8 +20,7 @@ extension ProxyEngine {
                 codeStreamedResponse(&response, request: request, fill: fill)
                 answerRange(&response, for: request)
             }
-            stamp.apply(to: &response.headers, cacheName: settings.cacheName,
-                        stripsInternal: settings.stripsInternalHeaders)
+            stamp.apply(to: &response.headers, settings: self.settings)
             response.stamp = nil
         }
         if !transforms.isEmpty {
