@@ -57,7 +57,8 @@ struct PipelineParts: Sendable {
     }
 
     /// nio-http2's connection handler with `limits`, an idle timeout for the connection, and per stream
-    /// `HTTP2FramePayloadToHTTP1ServerCodec → StreamDeadlineHandler → HTTPRequestHandler`.
+    /// `HTTP2EndStreamCoalescer → HTTP2FramePayloadToHTTP1ServerCodec → StreamDeadlineHandler →
+    /// HTTPRequestHandler`.
     func configureHTTP2(_ channel: any Channel, limits: HTTP2Limits) throws {
         let sync = channel.pipeline.syncOperations
         let parts = self
@@ -68,6 +69,7 @@ struct PipelineParts: Sendable {
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let streamSync = stream.pipeline.syncOperations
+                try streamSync.addHandler(HTTP2EndStreamCoalescer())
                 try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try streamSync.addHandler(StreamDeadlineHandler(headerTimeout: timeouts.headerTimeout,
                                                                 bodyTimeout: timeouts.bodyTimeout))
