@@ -103,7 +103,7 @@ public enum NodeSettingsMapper {
             settings.https = HTTPSListener(host: https.host, port: https.port,
                                            tls: TLSTermination(store: store, http2: configuration.tls.http2Limits,
                                                                handshakeTimeout: limits.headerTimeout.seconds),
-                                           hosts: configuration.tls.httpsHostPolicy)
+                                           hosts: configuration.tls.httpsHostPolicy, publicPort: node.httpsPublicPort)
         }
         settings.diskMaxObjects = cache.diskMaxObjects
         settings.accessLogFormat = node.logging.accessFormat

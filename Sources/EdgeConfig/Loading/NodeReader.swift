@@ -12,7 +12,7 @@ struct ParsedNode {
 
 /// Reads one `[[nodes]]` entry on top of the defaults.
 enum NodeReader {
-    static let keys = ["name", "role", "listen", "https_listen", "metrics_listen", "gossip_listen", "admin_listen", "dns_listen", "public_address", "location", "cache",
+    static let keys = ["name", "role", "listen", "https_listen", "https_public_port", "metrics_listen", "gossip_listen", "admin_listen", "dns_listen", "public_address", "location", "cache",
                        "upstream", "limits", "logging", "gossip", "compression"]
     static let locationExpected = "a table with latitude, longitude and region, "
         + "such as { latitude = 50.11, longitude = 8.68, region = \"eu-central\" }"
@@ -40,6 +40,11 @@ enum NodeReader {
         }
         let metricsListen = try reader.listenAddress("metrics_listen")
         let httpsListen = try reader.listenAddress("https_listen")
+        let httpsPublicPort = try reader.integer("https_public_port", in: 1...65_535)
+        if httpsPublicPort != nil, httpsListen == nil {
+            throw reader.invalid("https_public_port", expected: "a node with https_listen",
+                                 got: "no https_listen on this node")
+        }
         let gossipListen = try reader.listenAddress("gossip_listen")
         let dnsListen = try reader.listenAddress("dns_listen")
         let addressExpected = "a literal IPv4 or IPv6 address such as \"192.0.2.10\""
@@ -58,6 +63,7 @@ enum NodeReader {
                                      limits: defaults.limits, logging: defaults.logging)
         node.metricsListen = metricsListen
         node.httpsListen = httpsListen
+        node.httpsPublicPort = httpsPublicPort
         node.gossipListen = gossipListen
         node.dnsListen = dnsListen
         node.publicAddress = publicAddress

@@ -38,6 +38,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var metricsListen: SocketAddressSpec?
     /// Where this node terminates TLS (HTTP/2 and HTTP/1.1 by ALPN) with the `[tls]` certificates; `nil`: no HTTPS.
     public var httpsListen: SocketAddressSpec?
+    /// The port clients reach the HTTPS listener on, when a port mapping puts it elsewhere than `https_listen`'s
+    /// (public 443 to a listener on 8443): what HTTP→HTTPS redirects name. `nil`: the listener's own port.
+    public var httpsPublicPort: Int?
     /// The UDP address this node gossips on; `nil` keeps the node out of the gossip membership.
     public var gossipListen: SocketAddressSpec?
     /// Where this node answers DNS for the `[dns]` zone (UDP and TCP on the same port); `nil` runs no responder.

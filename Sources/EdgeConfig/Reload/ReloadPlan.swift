@@ -49,6 +49,7 @@ public struct ReloadPlan: Sendable, Equatable {
         plan.compare("listen", kept.listen, after.listen)
         plan.compare("metrics_listen", kept.metricsListen, after.metricsListen)
         plan.compare("https_listen", kept.httpsListen, after.httpsListen)
+        plan.compare("https_public_port", kept.httpsPublicPort, after.httpsPublicPort)
         plan.compare("gossip_listen", kept.gossipListen, after.gossipListen)
         plan.compare("dns_listen", kept.dnsListen, after.dnsListen)
         plan.compare("admin_listen", kept.adminListen, after.adminListen)

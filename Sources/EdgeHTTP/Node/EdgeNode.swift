@@ -157,8 +157,10 @@ public final class EdgeNode: Service, Sendable {
         if let metricsEndpoint { try await metricsEndpoint.start() }
         let port = try await server.start()
         if let secureServer {
-            // Redirects name the port HTTPS really listens on (an ephemeral one in tests).
-            engine.httpsHosts.httpsPort = try await secureServer.start()
+            // Redirects name the port clients reach HTTPS on: the configured public one behind a port mapping,
+            // else the port HTTPS really listens on (an ephemeral one in tests).
+            let bound = try await secureServer.start()
+            engine.httpsHosts.httpsPort = settings.https?.publicPort ?? bound
         }
         if let checker {
             checkerTask.withLock { $0 = Task { await checker.run() } }

@@ -75,11 +75,15 @@ public struct HTTPSListener: Sendable {
     public var tls: TLSTermination
     /// Per-name HTTP→HTTPS redirects (on the plain listener) and HSTS (on this one).
     public var hosts: HTTPSHostPolicy
+    /// The port clients reach this listener on behind a port mapping, for redirects; nil: the bound port.
+    public var publicPort: Int?
 
-    public init(host: String, port: Int, tls: TLSTermination, hosts: HTTPSHostPolicy = HTTPSHostPolicy()) {
+    public init(host: String, port: Int, tls: TLSTermination, hosts: HTTPSHostPolicy = HTTPSHostPolicy(),
+                publicPort: Int? = nil) {
         self.host = host
         self.port = port
         self.tls = tls
         self.hosts = hosts
+        self.publicPort = publicPort
     }
 }

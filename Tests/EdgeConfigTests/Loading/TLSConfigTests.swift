@@ -32,6 +32,22 @@ import Testing
         #expect(try config.node(named: "edge-2").httpsListen?.port == 8443)
     }
 
+    @Test func aPublicHTTPSPortIsReadAndNeedsAnHTTPSListener() throws {
+        let node = ConfigFixtures.node("edge-2", listen: "127.0.0.1:8082",
+                                       extra: "https_listen = \"127.0.0.1:8443\"\nhttps_public_port = 443")
+        let config = try ConfigLoader.parse(text: ConfigFixtures.minimal + node + tls, path: "edge.conf",
+                                            baseDirectory: "/etc/edge")
+        #expect(try config.node(named: "edge-2").httpsPublicPort == 443)
+        #expect(try config.node(named: "edge-2").httpsListen?.port == 8443)
+        let outOfRange = ConfigFixtures.node("edge-2", listen: "127.0.0.1:8082",
+                                             extra: "https_listen = \"127.0.0.1:8443\"\nhttps_public_port = 70000")
+        #expect(ConfigFixtures.error(ConfigFixtures.minimal + outOfRange + tls)?.key == "nodes[1].https_public_port")
+        let withoutListener = ConfigFixtures.node("edge-2", listen: "127.0.0.1:8082", extra: "https_public_port = 443")
+        let error = ConfigFixtures.error(ConfigFixtures.minimal + withoutListener + tls)
+        #expect(error?.key == "nodes[1].https_public_port")
+        #expect(error?.description.contains("https_listen") == true, "\(String(describing: error))")
+    }
+
     @Test func httpsListenWithoutCertificatesIsAnError() {
         let text = ConfigFixtures.minimal
             + ConfigFixtures.node("edge-2", listen: "127.0.0.1:8082", extra: "https_listen = \"127.0.0.1:8443\"")

@@ -56,6 +56,20 @@ struct HTTPSRedirectTests {
         #expect(followed.header("strict-transport-security") == Self.hsts)
     }
 
+    /// Behind a port mapping (public 443 to the listener's own port) the Location names the public port.
+    @Test func aConfiguredPublicPortIsWhatTheRedirectNames() async throws {
+        let tls = try TLSFixture.make(names: ["www.cdn.test"])
+        defer { tls.remove() }
+        let cluster = try await TestCluster.startHTTPS(
+            sources: [tls.source(names: ["www.cdn.test"])], files: Self.files, rules: Self.rules,
+            hosts: HTTPSHostPolicy(entries: [.init(names: ["www.cdn.test"], redirectHTTP: true)])
+        ) { settings in settings.https?.publicPort = 443 }
+        defer { Task { await cluster.shutdown() } }
+        let get = try await Self.get("http", name: "www.cdn.test", port: cluster.edgePort, path: "/page.html")
+        #expect(get.status == 301)
+        #expect(get.header("location") == "https://www.cdn.test/page.html", "443 is left out of the URL")
+    }
+
     @Test func aNameWithoutTheSettingsIsServedOnPlainHTTPAndGetsNoHSTS() async throws {
         let tls = try TLSFixture.make(names: ["www.cdn.test", "other.cdn.test"])
         defer { tls.remove() }

@@ -46,10 +46,10 @@ extension TestCluster {
                            configure: (inout EdgeNodeSettings) -> Void = { _ in }) async throws -> TestCluster {
         let store = try CertificateStore(sources: sources)
         return try await start(files: files, rules: rules) { settings in
-            configure(&settings)
             settings.https = HTTPSListener(host: "127.0.0.1", port: 0,
                                            tls: TLSTermination(store: store, http2: http2, handshakeTimeout: 2),
                                            hosts: hosts)
+            configure(&settings)
         }
     }
 
