@@ -85,7 +85,7 @@ struct NodeAdminBackend: AdminBackend {
             variants.append(CacheReport.Variant(
                 variantKey: variantKey, tiers: tiers, status: object.status, ageSeconds: age,
                 ttlSeconds: ttl, tags: object.tags,
-                bodyBytes: object.body.readableBytes, purge: "\(verdict)"))
+                bodyBytes: object.bodyLength, purge: "\(verdict)"))
         }
         return CacheReport(node: nodeConfiguration.name, primaryKey: primaryKey, variants: variants)
     }

@@ -16,7 +16,13 @@ public final class CachedObject: Sendable {
     public let varyFields: [String]
     public let status: Int
     public let headers: HTTPHeaders
+    /// The body, when it is in memory; empty when it is read from its disk file as it is sent (`fileBody`).
     public let body: ByteBuffer
+    /// The body left in its disk file (a disk hit on an object too large for the memory tier); nil when `body`
+    /// holds it. Such an object never enters the memory tier.
+    public let fileBody: FileBody?
+    /// The body's length, wherever it is.
+    public var bodyLength: Int { fileBody?.length ?? body.readableBytes }
     /// Seconds since the epoch when the request that produced this response was sent (RFC 9111 §4.2.3).
     public let requestTime: Double
     /// Seconds since the epoch when that response was received.
@@ -66,8 +72,10 @@ public final class CachedObject: Sendable {
         responseTime: Double,
         storedAt: Double,
         tags: [String] = [],
-        generation: UInt64 = 0
+        generation: UInt64 = 0,
+        fileBody: FileBody? = nil
     ) {
+        self.fileBody = fileBody
         self.primaryKey = primaryKey
         self.variantKey = variantKey
         self.varyFields = varyFields
@@ -135,7 +143,8 @@ public final class CachedObject: Sendable {
             responseTime: responseTime,
             storedAt: storedAt ?? self.storedAt,
             tags: tags,
-            generation: generation ?? self.generation
+            generation: generation ?? self.generation,
+            fileBody: fileBody
         )
     }
 }

@@ -36,6 +36,8 @@ public struct DiskFault: Sendable, Equatable {
         switch error.kind {
         case .unencodable:
             return nil
+        case .corrupt:
+            kind = .corrupt
         case .noSpace:
             kind = .nospace
         case .readOnlyFileSystem:

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Crypto
 import NIOCore
 import Synchronization
 
@@ -84,14 +85,21 @@ public final class DiskTier: Sendable {
 
     /// Reads and verifies an object. A missing, corrupt or unreadable file is a miss: it leaves the index, and
     /// a corrupt file is deleted. Marks the object most recently used.
-    public func read(_ storageKey: String) -> CachedObject? {
+    ///
+    /// A file larger than `streamAbove` bytes is not read whole: its header and metadata are read and checked
+    /// (and its size against theirs), and the object comes back with its body left in the file (`FileBody`),
+    /// to be read in pieces as it is sent; its checksum is verified by a reader of the whole body.
+    public func read(_ storageKey: String, streamAbove: Int = .max) -> CachedObject? {
         guard contains(storageKey) else { return nil }
         let name = DiskPaths.name(forStorageKey: storageKey)
         let path = paths.file(forName: name)
         var evicted: [String] = []
         let object = keyLocks.withLock(forName: name) { () -> CachedObject? in
             // Re-check under the key's lock: a removal may have won the race since the check above.
-            guard contains(storageKey) else { return nil }
+            guard let fileBytes = index.withLock({ $0.entries[storageKey]?.fileBytes }) else { return nil }
+            if fileBytes > streamAbove {
+                return openStreamed(storageKey, path: path, evicted: &evicted)
+            }
             let bytes: ByteBuffer
             do throws(DiskTierError) {
                 bytes = try FileIO.readFile(path, maxBytes: capacityBytes)
@@ -116,6 +124,74 @@ public final class DiskTier: Sendable {
         }
         removeEvicted(evicted)
         return object
+    }
+
+    /// The object with its body left in the file. Must be called with the key's lock held.
+    private func openStreamed(_ storageKey: String, path: String, evicted: inout [String]) -> CachedObject? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else {
+            handleReadFailure(DiskTierError(errno: errno, operation: "open", path: path), storageKey: storageKey,
+                              path: path)
+            return nil
+        }
+        do throws(DiskTierError) {
+            let (object, fileSize) = try Self.streamedObject(descriptor: descriptor, path: path, storageKey: storageKey)
+            evicted = index.withLock { $0.touch(storageKey, actualBytes: fileSize) }
+            evictionCount.add(evicted.count, ordering: .relaxed)
+            return object
+        } catch {
+            close(descriptor)
+            if case .corrupt = error.kind {
+                discardCorrupt(storageKey, reason: error.description, keyLockHeld: true)
+            } else {
+                handleReadFailure(error, storageKey: storageKey, path: path)
+            }
+            return nil
+        }
+    }
+
+    /// Reads header, metadata and checksum trailer through `descriptor`; the object owns the descriptor after.
+    private static func streamedObject(descriptor: Int32, path: String, storageKey: String) throws(DiskTierError)
+        -> (CachedObject, Int) {
+        func corrupt(_ reason: String) -> DiskTierError {
+            DiskTierError(kind: .corrupt(reason), operation: "read", path: path)
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw DiskTierError(errno: errno, operation: "fstat", path: path) }
+        let fileSize = Int(info.st_size)
+        let header = try FileIO.read(descriptor, at: 0, count: min(fileSize, ObjectFileCodec.fixedHeaderLength),
+                                     path: path)
+        let layout: ObjectFileCodec.Layout
+        do { layout = try ObjectFileCodec.layout(of: header) } catch { throw corrupt(error.description) }
+        guard fileSize == layout.totalLength else {
+            throw corrupt("file is \(fileSize) bytes, its header says \(layout.totalLength)")
+        }
+        let prefix = try FileIO.read(descriptor, at: 0, count: layout.metadataEnd, path: path)
+        let metadata: ObjectMetadata
+        do { metadata = try ObjectFileCodec.decodeMetadata(prefix: prefix) } catch { throw corrupt(error.description) }
+        guard CachedObject.storageKey(primaryKey: metadata.primaryKey, variantKey: metadata.variantKey) == storageKey
+        else { throw corrupt("file holds another key") }
+        let trailer = try FileIO.read(descriptor, at: layout.bodyEnd, count: ObjectFileCodec.checksumLength, path: path)
+        let body = FileBody(descriptor: descriptor, path: path, storageKey: storageKey, bodyOffset: layout.metadataEnd,
+                            length: layout.bodyLength, prefix: prefix, expectedDigest: Array(trailer.readableBytesView))
+        return (metadata.makeObject(body: ByteBuffer(), fileBody: body), fileSize)
+    }
+
+    /// Removes an object whose file turned out corrupt (a streamed body whose checksum did not match), reporting
+    /// it as the read path reports a corrupt file.
+    public func discardCorrupt(_ storageKey: String, reason: String) {
+        discardCorrupt(storageKey, reason: reason, keyLockHeld: false)
+    }
+
+    private func discardCorrupt(_ storageKey: String, reason: String, keyLockHeld: Bool) {
+        let name = DiskPaths.name(forStorageKey: storageKey)
+        let path = paths.file(forName: name)
+        let discard = {
+            self.index.withLock { _ = $0.remove(storageKey) }
+            Self.removeFile(path, onEvent: self.onEvent)
+            self.onEvent?(.removedInvalidFile(path: path, reason: reason))
+        }
+        if keyLockHeld { discard() } else { keyLocks.withLock(forName: name, discard) }
     }
 
     /// Must be called with the key's lock held.
@@ -145,6 +221,7 @@ public final class DiskTier: Sendable {
         let storageKey = object.storageKey
         let name = DiskPaths.name(forStorageKey: storageKey)
         let path = paths.file(forName: name)
+        if let fileBody = object.fileBody { return try writeCopying(object, body: fileBody, name: name) }
         let encoded: ByteBuffer
         do {
             encoded = try ObjectFileCodec.encode(object)
@@ -161,6 +238,61 @@ public final class DiskTier: Sendable {
         try keyLocks.withLock(forName: name) { () throws(DiskTierError) in
             do throws(DiskTierError) {
                 try writeFile(encoded, name: name)
+            } catch {
+                if index.withLock({ $0.remove(storageKey) }) != nil { Self.removeFile(path, onEvent: onEvent) }
+                throw error
+            }
+            evicted = index.withLock { $0.insert(storageKey, entry) }
+            evictionCount.add(evicted.count, ordering: .relaxed)
+        }
+        removeEvicted(evicted)
+        return true
+    }
+
+    /// Writes an object whose body is in a file (new headers for a streamed object after a revalidation): the
+    /// head, then the body copied from the old file a piece at a time, then the checksum — never the whole body
+    /// in memory.
+    private func writeCopying(_ object: CachedObject, body: FileBody, name: String) throws(DiskTierError) -> Bool {
+        let storageKey = object.storageKey
+        let path = paths.file(forName: name)
+        let head: ByteBuffer
+        do {
+            head = try ObjectFileCodec.encodeHead(object)
+        } catch {
+            remove(storageKey)
+            throw DiskTierError(kind: .unencodable(error.description), operation: "encode", path: path)
+        }
+        let total = head.readableBytes + body.length + ObjectFileCodec.checksumLength
+        guard total <= capacityBytes else {
+            remove(storageKey)
+            return false
+        }
+        let entry = DiskIndex.Entry(object, fileBytes: total)
+        var evicted: [String] = []
+        try keyLocks.withLock(forName: name) { () throws(DiskTierError) in
+            do throws(DiskTierError) {
+                let write = { () throws(DiskTierError) in
+                    try FileIO.writeAtomically(to: path, via: self.paths.temporaryFile(forName: name)) {
+                        (append: (ByteBuffer) throws(DiskTierError) -> Void) throws(DiskTierError) in
+                        var hasher = SHA256()
+                        head.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                        try append(head)
+                        var offset = 0
+                        while offset < body.length {
+                            let piece = try body.read(at: offset, count: min(FileBody.chunkBytes, body.length - offset))
+                            piece.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                            try append(piece)
+                            offset += piece.readableBytes
+                        }
+                        try append(ByteBuffer(bytes: Array(hasher.finalize())))
+                    }
+                }
+                do throws(DiskTierError) {
+                    try write()
+                } catch where error.errno == ENOENT {
+                    try FileIO.makeDirectories(paths.shardDirectory(forName: name))
+                    try write()
+                }
             } catch {
                 if index.withLock({ $0.remove(storageKey) }) != nil { Self.removeFile(path, onEvent: onEvent) }
                 throw error

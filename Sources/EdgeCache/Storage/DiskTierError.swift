@@ -22,6 +22,8 @@ public struct DiskTierError: Error, Sendable, Equatable, CustomStringConvertible
         case notADirectory
         /// The object could not be encoded into the file format.
         case unencodable(String)
+        /// The file does not hold a well-formed object for its key (bad header, wrong size, another key).
+        case corrupt(String)
         /// Any other errno.
         case other
     }
@@ -57,6 +59,7 @@ public struct DiskTierError: Error, Sendable, Equatable, CustomStringConvertible
         var text = "disk cache \(operation) failed for \(path)"
         if errno != 0, let message = strerror(errno) { text += ": " + String(cString: message) }
         if case .unencodable(let detail) = kind { text += ": " + detail }
+        if case .corrupt(let detail) = kind { text += ": " + detail }
         if case .notADirectory = kind, errno == 0 { text += ": not a directory" }
         return text
     }

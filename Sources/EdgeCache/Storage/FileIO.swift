@@ -105,6 +105,60 @@ enum FileIO {
         }
     }
 
+    /// Writes a file as `produce` appends its pieces, then fsyncs and renames it over `finalPath`, with the same
+    /// guarantees as the whole-buffer form: for contents too large to hold in memory at once.
+    static func writeAtomically(to finalPath: String, via temporaryPath: String,
+                                _ produce: ((ByteBuffer) throws(DiskTierError) -> Void) throws(DiskTierError) -> Void)
+        throws(DiskTierError) {
+        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw DiskTierError(errno: errno, operation: "create", path: temporaryPath) }
+        var failure: DiskTierError?
+        do throws(DiskTierError) {
+            try produce { (piece: ByteBuffer) throws(DiskTierError) in
+                let writeErrno = writeAll(descriptor, piece)
+                if writeErrno != 0 { throw DiskTierError(errno: writeErrno, operation: "write", path: temporaryPath) }
+            }
+            if fsync(descriptor) != 0 { failure = DiskTierError(errno: errno, operation: "fsync", path: temporaryPath) }
+        } catch {
+            failure = error
+        }
+        if close(descriptor) != 0, failure == nil {
+            failure = DiskTierError(errno: errno, operation: "close", path: temporaryPath)
+        }
+        if failure == nil, rename(temporaryPath, finalPath) != 0 {
+            failure = DiskTierError(errno: errno, operation: "rename", path: finalPath)
+        }
+        if let failure {
+            unlink(temporaryPath)
+            throw failure
+        }
+    }
+
+    /// Reads exactly `count` bytes at `offset` of an open file; a short read (the file is shorter) is EIO.
+    static func read(_ descriptor: Int32, at offset: Int, count: Int, path: String) throws(DiskTierError)
+        -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: count)
+        var readErrno: Int32 = 0
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { target -> Int in
+            guard let base = target.baseAddress else { return 0 }
+            var done = 0
+            while done < count {
+                let got = pread(descriptor, base + done, count - done, off_t(offset + done))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    readErrno = errno
+                    break
+                }
+                if got == 0 { break }
+                done += got
+            }
+            return done
+        }
+        if readErrno != 0 { throw DiskTierError(errno: readErrno, operation: "read", path: path) }
+        guard buffer.readableBytes == count else { throw DiskTierError(errno: EIO, operation: "read", path: path) }
+        return buffer
+    }
+
     /// Reads a whole file. Files larger than `maxBytes` are refused with EFBIG rather than read.
     static func readFile(_ path: String, maxBytes: Int) throws(DiskTierError) -> ByteBuffer {
         try read(path, upTo: nil, maxFileBytes: maxBytes).bytes

@@ -42,7 +42,9 @@ public final class MemoryTier: Sendable {
     }
 
     /// Whether an object of this cost may be stored here at all.
-    public func accepts(_ object: CachedObject) -> Bool { object.byteCost <= maxObjectBytes }
+    /// An object whose body is in its disk file (`fileBody`) never enters: memory would hold a descriptor, not
+    /// the body, and the memory tier is for bodies it can send at once.
+    public func accepts(_ object: CachedObject) -> Bool { object.fileBody == nil && object.byteCost <= maxObjectBytes }
 
     /// Changes the byte budget and the largest object (a configuration reload), capped as in `init`. Shrinking
     /// evicts least recent objects first, and objects now over `maxObjectBytes`; they are returned so the

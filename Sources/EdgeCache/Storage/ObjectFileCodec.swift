@@ -34,22 +34,31 @@ public enum ObjectFileCodec {
 
     // MARK: Encoding
 
+    /// Encodes an object whose body is in memory. (One whose body is in its file is copied by `DiskTier`, which
+    /// writes `encodeHead` and then the body in pieces.)
     public static func encode(_ object: CachedObject) throws(ObjectFileCodecError) -> ByteBuffer {
+        guard object.fileBody == nil else { throw .unencodable("the body is in a file") }
+        var out = try encodeHead(object, extraCapacity: object.body.readableBytes + checksumLength)
+        out.writeImmutableBuffer(object.body)
+        appendChecksum(to: &out)
+        return out
+    }
+
+    /// The fixed header and metadata of `object`, for a body of `object.bodyLength` bytes to follow.
+    public static func encodeHead(_ object: CachedObject, extraCapacity: Int = 0) throws(ObjectFileCodecError)
+        -> ByteBuffer {
         var metadata = ByteBuffer()
         try writeMetadata(of: object, into: &metadata)
         guard metadata.readableBytes <= maxMetadataLength else {
             throw .unencodable("metadata of \(metadata.readableBytes) bytes exceeds \(maxMetadataLength)")
         }
-        let bodyLength = object.body.readableBytes
         var out = ByteBuffer()
-        out.reserveCapacity(fixedHeaderLength + metadata.readableBytes + bodyLength + checksumLength)
+        out.reserveCapacity(fixedHeaderLength + metadata.readableBytes + extraCapacity)
         out.writeBytes(magic)
         out.writeInteger(currentVersion, endianness: .big)
         out.writeInteger(UInt32(metadata.readableBytes), endianness: .big)
-        out.writeInteger(UInt64(bodyLength), endianness: .big)
+        out.writeInteger(UInt64(object.bodyLength), endianness: .big)
         out.writeImmutableBuffer(metadata)
-        out.writeImmutableBuffer(object.body)
-        appendChecksum(to: &out)
         return out
     }
 

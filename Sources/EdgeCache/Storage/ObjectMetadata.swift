@@ -19,7 +19,7 @@ public struct ObjectMetadata: Sendable {
 
     public var storageKey: String { CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey) }
 
-    func makeObject(body: ByteBuffer) -> CachedObject {
+    func makeObject(body: ByteBuffer, fileBody: FileBody? = nil) -> CachedObject {
         CachedObject(
             primaryKey: primaryKey,
             variantKey: variantKey,
@@ -31,7 +31,8 @@ public struct ObjectMetadata: Sendable {
             responseTime: responseTime,
             storedAt: storedAt,
             tags: tags,
-            generation: generation
+            generation: generation,
+            fileBody: fileBody
         )
     }
 }

@@ -92,7 +92,10 @@ public final class TieredStore: Sendable {
     public func lookup(primaryKey: String, variantKey: String) -> (CachedObject, TierHit)? {
         let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
         if let object = memory.get(storageKey) { return (object, .memory) }
-        guard let disk = servingDisk, let object = disk.read(storageKey) else { return nil }
+        // An object too large for the memory tier is not read whole: its body stays in the file and is sent
+        // from there (`FileBody`); only objects the memory tier takes are read whole and promoted.
+        guard let disk = servingDisk, let object = disk.read(storageKey, streamAbove: memory.maxObjectBytes)
+        else { return nil }
         if memory.accepts(object) {
             promotionCount.add(1, ordering: .relaxed)
             // If-absent: a newer object stored while the file was being read must win over this older copy.
@@ -108,7 +111,8 @@ public final class TieredStore: Sendable {
     public func inspect(primaryKey: String, variantKey: String) -> (CachedObject, TierHit)? {
         let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
         if let object = memory.peek(storageKey) { return (object, .memory) }
-        guard let disk = servingDisk, let object = disk.read(storageKey) else { return nil }
+        guard let disk = servingDisk, let object = disk.read(storageKey, streamAbove: memory.maxObjectBytes)
+        else { return nil }
         return (object, .disk)
     }
 

@@ -14,7 +14,9 @@ extension ProxyEngine {
                        phase: CachePhase, tier: TierHit?, upstreamSeconds: Double? = nil,
                        negotiate: Bool = true, knownTemplate: DeliveryTemplate? = nil) -> ProxyResponse {
         let template = knownTemplate ?? deliveryTemplate(for: object)
-        if negotiate, let coded = deliverCoded(object, template: template, to: request, age: age, entry: entry,
+        // A body in its file is sent as stored: coding it would mean reading it whole (identity is always
+        // acceptable, and the template still says `Vary: Accept-Encoding`).
+        if negotiate, object.fileBody == nil, let coded = deliverCoded(object, template: template, to: request, age: age, entry: entry,
                                                phase: phase, tier: tier, upstreamSeconds: upstreamSeconds) {
             return coded
         }
@@ -43,20 +45,27 @@ extension ProxyEngine {
         }
 
         var body = object.body
+        var fileRange: Range<Int>?
         var status = HTTPResponseStatus(statusCode: object.status)
         var contentLength = template.contentLength
         if object.status == 200, let rangeHeader = requestHeaders.first(name: "range"),
            conditional.rangeApplies(to: Validators(etag: object.etag, lastModified: object.lastModified)) {
-            let total = body.readableBytes
+            let total = object.bodyLength
             switch RangeRequest(header: Substring(rangeHeader), length: total) {
             case .single(let range):
                 status = .partialContent
-                body = body.getSlice(at: body.readerIndex + range.first, length: range.count) ?? body
+                if object.fileBody != nil {
+                    fileRange = range.first..<(range.first + range.count)
+                    contentLength = String(range.count)
+                } else {
+                    body = body.getSlice(at: body.readerIndex + range.first, length: range.count) ?? body
+                    contentLength = String(body.readableBytes)
+                }
                 headers.replaceOrAdd(name: "content-range", value: range.contentRange(total: total))
-                contentLength = String(body.readableBytes)
             case .unsatisfiable:
                 status = .rangeNotSatisfiable
                 body = ByteBuffer()
+                fileRange = 0..<0
                 headers.replaceOrAdd(name: "content-range", value: "bytes */\(total)")
                 contentLength = "0"
             case .whole, .multiple:
@@ -64,7 +73,19 @@ extension ProxyEngine {
             }
         }
         headers.add(name: "content-length", value: contentLength)
-        var response = ProxyResponse(status: status, headers: headers, body: request.isHead ? .empty : .buffer(body),
+        let sent: ResponseBody
+        if request.isHead || fileRange?.isEmpty == true {
+            sent = .empty
+        } else if let file = object.fileBody {
+            sent = .file(FileStreamBody(file: file, range: fileRange, ioPool: ioPool) { [store, logger] file in
+                logger.error("stored body failed its checksum while sent; file removed",
+                             metadata: ["path": "\(file.path)"])
+                store.disk?.discardCorrupt(file.storageKey, reason: "body does not match its checksum")
+            })
+        } else {
+            sent = .buffer(body)
+        }
+        var response = ProxyResponse(status: status, headers: headers, body: sent,
                                      phase: phase, upstreamSeconds: upstreamSeconds, tier: tier).stamped(stamp)
         // The template's fields lead `headers` unchanged (Content-Range is added only when no prefix exists).
         response.wirePrefix = template.wire
@@ -92,7 +113,7 @@ extension ProxyEngine {
             let wire = headers.contains(name: "content-range") ? nil : WirePrefix(serializing: headers)
             return DeliveryTemplate(headers: headers,
                                     upstreamCacheStatus: upstreamStatus.isEmpty ? "" : upstreamStatus + ", ",
-                                    contentLength: String(object.body.readableBytes), compression: compression,
+                                    contentLength: String(object.bodyLength), compression: compression,
                                     wire: wire)
         }
     }

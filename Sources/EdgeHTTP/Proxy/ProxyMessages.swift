@@ -50,6 +50,8 @@ public enum ResponseBody: Sendable {
     case coded(CodedBody)
     /// One byte range of a streaming body (a 206 answered while the fill goes on).
     case ranged(RangedBody)
+    /// A stored body (or a range of it) read from its disk file as it is sent.
+    case file(FileStreamBody)
 }
 
 /// A response ready to be written, with what the access log and metrics need to know about it.

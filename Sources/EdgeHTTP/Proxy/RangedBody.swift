@@ -64,7 +64,7 @@ extension ProxyEngine {
                 var iterator = body.makeAsyncIterator()
                 return { try await iterator.next() }
             }
-        case .empty, .buffer, .coded, .ranged:
+        case .empty, .buffer, .coded, .ranged, .file:
             return
         }
         let validators = Validators(

@@ -311,6 +311,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
             case .upstream(let upstream): body = upstream
             case .coded(let coded): body = coded
             case .ranged(let ranged): body = ranged
+            case .file(let file): body = file
             }
             // The head goes out with the first body chunk's flush.
             let head = ResponseHeadBuilder.head(response, request: request, keepAlive: keepAlive)

@@ -203,6 +203,84 @@ struct DiskTierTests {
         #expect(log.all.contains { if case .removedInvalidFile(path, _) = $0 { true } else { false } })
     }
 
+    /// A file above `streamAbove` is read as its head only: the body is read in pieces from the open file, the
+    /// whole of it matches the checksum, and the descriptor outlives the file's removal.
+    @Test func aLargeObjectIsReadWithItsBodyLeftInTheFile() throws {
+        let directory = try TemporaryDirectory()
+        let tier = try DiskTier(directory: directory.path, capacityBytes: 10_000_000)
+        let stored = object("big", bodySize: 600_000, tags: ["t"])
+        try tier.write(stored)
+        let read = try #require(tier.read(stored.storageKey, streamAbove: 100_000))
+        let file = try #require(read.fileBody)
+        #expect(read.body.readableBytes == 0 && read.bodyLength == 600_000)
+        #expect(read.tags == ["t"] && read.headers == stored.headers)
+        tier.remove(stored.storageKey)  // unlinked: the open descriptor still reads it
+        var verifier = file.verifier()
+        var offset = 0
+        var bytes: [UInt8] = []
+        while offset < file.length {
+            let chunk = try file.read(at: offset, count: min(FileBody.chunkBytes, file.length - offset))
+            verifier.update(chunk)
+            bytes += chunk.readableBytesView
+            offset += chunk.readableBytes
+        }
+        #expect(bytes == stored.bodyBytes)
+        #expect(verifier.matches())
+        #expect(throws: DiskTierError.self) { try file.read(at: 599_999, count: 2) }
+        // Small objects are still read whole.
+        let small = object("small", bodySize: 500)
+        try tier.write(small)
+        #expect(try #require(tier.read(small.storageKey, streamAbove: 100_000)).fileBody == nil)
+    }
+
+    /// A flipped body byte is not seen at lookup (the body is not read), but by the reader of the whole body;
+    /// `discardCorrupt` then removes the file as a corrupt read would. A wrong size is seen at lookup.
+    @Test func aStreamedBodyWithAFlippedByteFailsItsCheckAndATruncatedFileIsAMiss() throws {
+        let directory = try TemporaryDirectory()
+        let log = EventLog()
+        let tier = try DiskTier(directory: directory.path, capacityBytes: 10_000_000, onEvent: log.handler)
+        let stored = object("big", bodySize: 300_000)
+        try tier.write(stored)
+        let path = tier.filePath(forStorageKey: stored.storageKey)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - ObjectFileCodec.checksumLength - 10] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let file = try #require(tier.read(stored.storageKey, streamAbove: 1_000)?.fileBody)
+        var verifier = file.verifier()
+        verifier.update(try file.read(at: 0, count: file.length))
+        #expect(!verifier.matches())
+        tier.discardCorrupt(stored.storageKey, reason: "test")
+        #expect(!tier.contains(stored.storageKey) && !FileManager.default.fileExists(atPath: path))
+        #expect(log.all.contains { if case .removedInvalidFile(path, _) = $0 { true } else { false } })
+
+        let other = object("other", bodySize: 300_000)
+        try tier.write(other)
+        let otherPath = tier.filePath(forStorageKey: other.storageKey)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: otherPath))
+        try whole.prefix(whole.count - 100).write(to: URL(fileURLWithPath: otherPath))
+        #expect(tier.read(other.storageKey, streamAbove: 1_000) == nil)
+        #expect(!FileManager.default.fileExists(atPath: otherPath))
+    }
+
+    /// New headers for an object whose body is in its file (a revalidation) are written by copying the body
+    /// from the old file in pieces; the result reads back whole and verified.
+    @Test func aFileBackedObjectIsRewrittenByCopyingItsBody() throws {
+        let directory = try TemporaryDirectory()
+        let tier = try DiskTier(directory: directory.path, capacityBytes: 10_000_000)
+        let stored = object("big", bodySize: 700_000)
+        try tier.write(stored)
+        let streamed = try #require(tier.read(stored.storageKey, streamAbove: 1_000))
+        var headers = streamed.headers
+        headers.replaceOrAdd(name: "x-refreshed", value: "1")
+        let refreshed = streamed.replacing(headers: headers, requestTime: 5, responseTime: 6)
+        #expect(try tier.write(refreshed))
+        let read = try #require(tier.read(stored.storageKey))  // whole, checksum verified
+        #expect(read.fileBody == nil)
+        #expect(read.bodyBytes == stored.bodyBytes)
+        #expect(read.headers.first(name: "x-refreshed") == "1")
+        #expect(read.responseTime == 6)
+    }
+
     @Test func aFileDeletedBehindTheTiersBackIsAMiss() throws {
         let directory = try TemporaryDirectory()
         let tier = try DiskTier(directory: directory.path, capacityBytes: 1_000_000)

@@ -132,7 +132,10 @@ struct TieredStoreTests {
         #expect(!store.memory.contains(large.storageKey))  // the older small version is gone from memory
         let (found, tier) = try #require(store.lookup(primaryKey: large.primaryKey, variantKey: ""))
         #expect(tier == .disk)
-        #expect(found.body.readableBytes == 20_000)
+        // Too large for memory: not read whole, its body stays in the file.
+        let file = try #require(found.fileBody)
+        #expect(found.bodyLength == 20_000 && found.body.readableBytes == 0)
+        #expect(try file.read(at: 0, count: 20_000).readableBytesView.elementsEqual(large.body.readableBytesView))
         #expect(!store.memory.contains(large.storageKey))  // too large to promote
     }
 

@@ -81,6 +81,10 @@ import Testing
             for try await chunk in stream { out += String(buffer: chunk) }
             return out
         case .coded: return "<coded>"
+        case .file(let file):
+            var out = ""
+            for try await chunk in file { out += String(buffer: chunk) }
+            return out
         case .ranged(let ranged):
             var out = ""
             for try await chunk in ranged { out += String(buffer: chunk) }

@@ -43,6 +43,30 @@ enum Curl {
         return Result(status: code, headers: headers, body: Array(try Data(contentsOf: bodyFile)))
     }
 
+    /// GETs `url` with the body thrown away (large downloads): its headers, and how many body bytes came.
+    static func download(_ url: String, arguments: [String] = []) async throws -> (result: Result, bytes: Int) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-curl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let headersFile = directory.appendingPathComponent("headers")
+        let sizeFile = directory.appendingPathComponent("size")
+        let status = try await run("/usr/bin/curl", ["-sS", "--max-time", "60", "-D", headersFile.path,
+                                                     "-o", "/dev/null", "-w", "%{size_download}"] + arguments + [url],
+                                   stdout: sizeFile)
+        guard status == 0 else { throw Failure(description: "curl \(arguments) \(url) exited \(status)") }
+        let head = (try String(contentsOf: headersFile, encoding: .utf8)).components(separatedBy: "\r\n\r\n")
+            .filter { !$0.isEmpty }.last ?? ""
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.isEmpty ? "" : lines.removeFirst()
+        let code = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        let headers = lines.compactMap { line -> (String, String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        let bytes = Int((try String(contentsOf: sizeFile, encoding: .utf8)).trimmingCharacters(in: .whitespaces)) ?? -1
+        return (Result(status: code, headers: headers, body: []), bytes)
+    }
+
     /// Runs a tool on files (`brotli -d`, `gzip -d`) and returns its stdout.
     static func tool(_ path: String, _ arguments: [String], input: [UInt8]) async throws -> [UInt8] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-tool-\(UUID().uuidString)")
@@ -56,11 +80,16 @@ enum Curl {
         return Array(try Data(contentsOf: outputFile))
     }
 
-    private static func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
+    private static func run(_ executable: String, _ arguments: [String], stdout: URL? = nil) async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
+        if let stdout {
+            FileManager.default.createFile(atPath: stdout.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: stdout)
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
         process.standardError = FileHandle.nullDevice
         return try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }

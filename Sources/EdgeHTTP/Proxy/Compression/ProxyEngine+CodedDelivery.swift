@@ -25,7 +25,7 @@ extension ProxyEngine {
                                     hits: VariantHits())
         }
         let representation = BaseRepresentation.of(status: object.status, headers: object.headers,
-                                                   bodyLength: object.body.readableBytes, policy: compression.policy)
+                                                   bodyLength: object.bodyLength, policy: compression.policy)
         if representation.variesByCoding { CodedVariants.mergeVary(&headers) }
         return CompressionFacts(representation: representation, variant: nil, hits: nil)
     }
@@ -77,7 +77,8 @@ extension ProxyEngine {
     func deliverNegotiated(_ base: CachedObject, to request: ProxyRequest, age: Double, entry: CacheStatusEntry,
                            phase: CachePhase, tier: TierHit?) async -> ProxyResponse {
         let template = deliveryTemplate(for: base)
-        guard template.compression.variant == nil,
+        // A body in its disk file is sent as stored (see `deliverStored`).
+        guard template.compression.variant == nil, base.fileBody == nil,
               case .encode(let coding) = codedDelivery(for: template.compression.representation, request: request)
         else {
             return deliverStored(base, to: request, age: age, entry: entry, phase: phase, tier: tier,

@@ -81,7 +81,7 @@ extension CodedBody.Source {
         case .buffer(let buffer): self = .buffer(buffer)
         case .shared(let reader): self = .shared(reader)
         case .upstream(let upstream): self = .upstream(upstream)
-        case .coded, .ranged: return nil
+        case .coded, .ranged, .file: return nil
         }
     }
 }
@@ -95,7 +95,7 @@ extension ResponseBody {
             do { for try await _ in body {} } catch {}
         case .coded(let coded):
             await coded.discardSource()
-        case .empty, .buffer, .shared, .ranged:
+        case .empty, .buffer, .shared, .ranged, .file:
             break
         }
     }

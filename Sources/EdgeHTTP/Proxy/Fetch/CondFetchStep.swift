@@ -17,14 +17,20 @@ extension ProxyEngine {
         let refreshed = stale.replacing(headers: merged, requestTime: requestTime, responseTime: responseTime,
                                         generation: CachedObject.generation(forOriginFetch: originFetchedAt))
         await persist(refreshed)
-        let body = SharedBody()
-        body.append(refreshed.body)
-        body.finish()
-        flow.publish(.shared(FetchedHead(status: refreshed.status, sharedHeaders: refreshed.headers,
-                                         varyFields: refreshed.varyFields, variantKey: refreshed.variantKey,
-                                         upstreamSeconds: response.firstByteSeconds, requestTime: requestTime,
-                                         responseTime: responseTime, stored: true,
-                                         originFetchedAt: originFetchedAt), body))
+        if refreshed.fileBody != nil {
+            // A body in its disk file is not copied into an in-memory shared body for the requests waiting on
+            // this fill: they make their own requests and find the refreshed object.
+            flow.publish(.notShareable)
+        } else {
+            let body = SharedBody()
+            body.append(refreshed.body)
+            body.finish()
+            flow.publish(.shared(FetchedHead(status: refreshed.status, sharedHeaders: refreshed.headers,
+                                             varyFields: refreshed.varyFields, variantKey: refreshed.variantKey,
+                                             upstreamSeconds: response.firstByteSeconds, requestTime: requestTime,
+                                             responseTime: responseTime, stored: true,
+                                             originFetchedAt: originFetchedAt), body))
+        }
         let now = self.now()
         let age = Freshness.currentAge(responseHeaders: refreshed.headers, requestTime: requestTime,
                                        responseTime: responseTime, now: now)
