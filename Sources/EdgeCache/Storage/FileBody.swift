@@ -29,11 +29,11 @@ public final class FileBody: Sendable {
     private let bodyOffset: Int
     /// The file's header and metadata (a few KiB), which the checksum covers before the body.
     private let prefix: ByteBuffer
-    /// The trailer: SHA-256 of everything before it.
-    private let expectedDigest: [UInt8]
+    /// The trailer: SHA-256 of everything before it; nil for a body with no checksum (a fill's spill file).
+    private let expectedDigest: [UInt8]?
 
     init(descriptor: Int32, path: String, storageKey: String, bodyOffset: Int, length: Int,
-         prefix: ByteBuffer, expectedDigest: [UInt8]) {
+         prefix: ByteBuffer, expectedDigest: [UInt8]?) {
         self.descriptor = descriptor
         self.path = path
         self.storageKey = storageKey
@@ -55,7 +55,9 @@ public final class FileBody: Sendable {
     }
 
     /// A hash of the whole file so far, to be fed the body in order and compared with the trailer.
-    public func verifier() -> Verifier {
+    /// nil when the file carries no checksum.
+    public func verifier() -> Verifier? {
+        guard let expectedDigest else { return nil }
         var hasher = SHA256()
         prefix.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
         return Verifier(hasher: hasher, expected: expectedDigest)

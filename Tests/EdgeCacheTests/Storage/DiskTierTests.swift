@@ -215,7 +215,7 @@ struct DiskTierTests {
         #expect(read.body.readableBytes == 0 && read.bodyLength == 600_000)
         #expect(read.tags == ["t"] && read.headers == stored.headers)
         tier.remove(stored.storageKey)  // unlinked: the open descriptor still reads it
-        var verifier = file.verifier()
+        var verifier = try #require(file.verifier())
         var offset = 0
         var bytes: [UInt8] = []
         while offset < file.length {
@@ -246,7 +246,7 @@ struct DiskTierTests {
         bytes[bytes.count - ObjectFileCodec.checksumLength - 10] ^= 0xFF
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let file = try #require(tier.read(stored.storageKey, streamAbove: 1_000)?.fileBody)
-        var verifier = file.verifier()
+        var verifier = try #require(file.verifier())
         verifier.update(try file.read(at: 0, count: file.length))
         #expect(!verifier.matches())
         tier.discardCorrupt(stored.storageKey, reason: "test")

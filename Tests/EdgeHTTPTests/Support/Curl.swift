@@ -43,15 +43,30 @@ enum Curl {
         return Result(status: code, headers: headers, body: Array(try Data(contentsOf: bodyFile)))
     }
 
+    /// A download's size and timings (curl's `-w`), in bytes and seconds since the request started.
+    struct Transfer {
+        var bytes: Int
+        var firstByte: Double
+        var total: Double
+    }
+
     /// GETs `url` with the body thrown away (large downloads): its headers, and how many body bytes came.
     static func download(_ url: String, arguments: [String] = []) async throws -> (result: Result, bytes: Int) {
+        let (result, transfer) = try await transfer(url, arguments: arguments)
+        return (result, transfer.bytes)
+    }
+
+    /// As `download`, with the time to the first byte and the total time.
+    static func transfer(_ url: String, arguments: [String] = []) async throws -> (result: Result, transfer: Transfer) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("edge-curl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let headersFile = directory.appendingPathComponent("headers")
         let sizeFile = directory.appendingPathComponent("size")
         let status = try await run("/usr/bin/curl", ["-sS", "--max-time", "60", "-D", headersFile.path,
-                                                     "-o", "/dev/null", "-w", "%{size_download}"] + arguments + [url],
+                                                     "-o", "/dev/null", "-w",
+                                                     "%{size_download} %{time_starttransfer} %{time_total}"]
+                                       + arguments + [url],
                                    stdout: sizeFile)
         guard status == 0 else { throw Failure(description: "curl \(arguments) \(url) exited \(status)") }
         let head = (try String(contentsOf: headersFile, encoding: .utf8)).components(separatedBy: "\r\n\r\n")
@@ -63,8 +78,11 @@ enum Curl {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        let bytes = Int((try String(contentsOf: sizeFile, encoding: .utf8)).trimmingCharacters(in: .whitespaces)) ?? -1
-        return (Result(status: code, headers: headers, body: []), bytes)
+        let figures = (try String(contentsOf: sizeFile, encoding: .utf8)).split(separator: " ")
+        let transfer = Transfer(bytes: figures.first.flatMap { Int($0) } ?? -1,
+                                firstByte: figures.dropFirst().first.flatMap { Double($0) } ?? -1,
+                                total: figures.dropFirst(2).first.flatMap { Double($0) } ?? -1)
+        return (Result(status: code, headers: headers, body: []), transfer)
     }
 
     /// Runs a tool on files (`brotli -d`, `gzip -d`) and returns its stdout.

@@ -1,6 +1,7 @@
 import EdgeCache
 import EdgeCore
 import EdgeUpstream
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -18,7 +19,7 @@ extension ProxyEngine {
         let varyFields = instructions.varyFields
         let storedVariant = varyFields.isEmpty ? "" : Vary.secondaryKey(fields: varyFields,
                                                                         request: request.head.headers)
-        let body = SharedBody()
+        let body = SharedBody(spill: fillSpill)
         var sharedHeaders = instructions.headers
         let fetchedAtText = OriginFetchTime.format(originFetchedAt)
         sharedHeaders.replaceOrAdd(name: OriginFetchTime.headerName, value: fetchedAtText)
@@ -65,7 +66,7 @@ extension ProxyEngine {
             defer { release() }
             do {
                 for try await chunk in upstreamBody {
-                    body.append(chunk)
+                    await body.appendSpilling(chunk)
                 }
             } catch {
                 body.fail(error)
@@ -74,13 +75,32 @@ extension ProxyEngine {
                 ])
                 return
             }
-            guard let bytes = body.contents() else { return }
+            // A body that spilled is stored from its file (copied into the disk tier a piece at a time).
+            let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: head.variantKey)
+            let fileBody = body.spilledBody(storageKey: storageKey)
+            guard let bytes = fileBody != nil ? ByteBuffer() : body.contents() else {
+                // Spilling failed midway (disk full, read-only): the clients got the whole body, nothing is stored.
+                body.finish()
+                logger.warning("large fill not stored: its spill file is incomplete", metadata: ["key": "\(primaryKey)"])
+                return
+            }
             let object = CachedObject(
                 primaryKey: primaryKey, variantKey: head.variantKey, varyFields: head.varyFields,
                 status: head.status, headers: head.sharedHeaders, body: bytes,
                 requestTime: head.requestTime, responseTime: head.responseTime, storedAt: now(),
-                tags: tags, generation: CachedObject.generation(forOriginFetch: head.originFetchedAt))
+                tags: tags, generation: CachedObject.generation(forOriginFetch: head.originFetchedAt),
+                fileBody: fileBody)
             await fetchEnd(object, body: body, release: release)
+        }
+    }
+
+    /// Where a fill larger than the memory tier's largest object goes while it arrives (see `BodySpill`): the
+    /// disk tier's directory, or the system's temporary directory when there is no disk tier.
+    var fillSpill: BodySpill {
+        let ioPool = self.ioPool
+        return BodySpill(above: store.memory.maxObjectBytes,
+                         directory: store.disk?.directory ?? FileManager.default.temporaryDirectory.path) { work in
+            try await ioPool.runIfActive(work)
         }
     }
 
