@@ -9,6 +9,9 @@ struct DiskIndex: Sendable {
         var tags: [String]
         var storedAt: Double
         var fileBytes: Int
+        /// The whole body was read and matched its checksum since this node stored or found the file: later
+        /// reads of its body skip the check (and may go by sendfile). A new file starts unverified.
+        var verified = false
 
         init(primaryKey: String, variantKey: String, varyFields: [String], tags: [String], storedAt: Double,
              fileBytes: Int) {
@@ -52,6 +55,11 @@ struct DiskIndex: Sendable {
         variants.insert(primaryKey: entry.primaryKey, variantKey: entry.variantKey)
         for key in evicted { detach(key) }
         return evicted
+    }
+
+    /// Records that the key's body matched its checksum.
+    mutating func markVerified(_ storageKey: String) {
+        entries[storageKey]?.verified = true
     }
 
     /// Marks a key as read. When the file's actual size differs from the recorded one, the accounting is

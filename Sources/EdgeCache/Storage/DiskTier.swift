@@ -96,9 +96,9 @@ public final class DiskTier: Sendable {
         var evicted: [String] = []
         let object = keyLocks.withLock(forName: name) { () -> CachedObject? in
             // Re-check under the key's lock: a removal may have won the race since the check above.
-            guard let fileBytes = index.withLock({ $0.entries[storageKey]?.fileBytes }) else { return nil }
-            if fileBytes > streamAbove {
-                return openStreamed(storageKey, path: path, evicted: &evicted)
+            guard let entry = index.withLock({ $0.entries[storageKey] }) else { return nil }
+            if entry.fileBytes > streamAbove {
+                return openStreamed(storageKey, path: path, verified: entry.verified, evicted: &evicted)
             }
             let bytes: ByteBuffer
             do throws(DiskTierError) {
@@ -127,7 +127,8 @@ public final class DiskTier: Sendable {
     }
 
     /// The object with its body left in the file. Must be called with the key's lock held.
-    private func openStreamed(_ storageKey: String, path: String, evicted: inout [String]) -> CachedObject? {
+    private func openStreamed(_ storageKey: String, path: String, verified: Bool,
+                              evicted: inout [String]) -> CachedObject? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else {
             handleReadFailure(DiskTierError(errno: errno, operation: "open", path: path), storageKey: storageKey,
@@ -135,7 +136,8 @@ public final class DiskTier: Sendable {
             return nil
         }
         do throws(DiskTierError) {
-            let (object, fileSize) = try Self.streamedObject(descriptor: descriptor, path: path, storageKey: storageKey)
+            let (object, fileSize) = try Self.streamedObject(descriptor: descriptor, path: path, storageKey: storageKey,
+                                                             verified: verified)
             evicted = index.withLock { $0.touch(storageKey, actualBytes: fileSize) }
             evictionCount.add(evicted.count, ordering: .relaxed)
             return object
@@ -151,8 +153,8 @@ public final class DiskTier: Sendable {
     }
 
     /// Reads header, metadata and checksum trailer through `descriptor`; the object owns the descriptor after.
-    private static func streamedObject(descriptor: Int32, path: String, storageKey: String) throws(DiskTierError)
-        -> (CachedObject, Int) {
+    private static func streamedObject(descriptor: Int32, path: String, storageKey: String,
+                                       verified: Bool) throws(DiskTierError) -> (CachedObject, Int) {
         func corrupt(_ reason: String) -> DiskTierError {
             DiskTierError(kind: .corrupt(reason), operation: "read", path: path)
         }
@@ -173,8 +175,14 @@ public final class DiskTier: Sendable {
         else { throw corrupt("file holds another key") }
         let trailer = try FileIO.read(descriptor, at: layout.bodyEnd, count: ObjectFileCodec.checksumLength, path: path)
         let body = FileBody(descriptor: descriptor, path: path, storageKey: storageKey, bodyOffset: layout.metadataEnd,
-                            length: layout.bodyLength, prefix: prefix, expectedDigest: Array(trailer.readableBytesView))
+                            length: layout.bodyLength, prefix: prefix, expectedDigest: Array(trailer.readableBytesView),
+                            verified: verified)
         return (metadata.makeObject(body: ByteBuffer(), fileBody: body), fileSize)
+    }
+
+    /// Records that a streamed body matched its checksum, so later reads of the same file skip the check.
+    public func markVerified(_ storageKey: String) {
+        index.withLock { $0.markVerified(storageKey) }
     }
 
     /// Removes an object whose file turned out corrupt (a streamed body whose checksum did not match), reporting

@@ -24,6 +24,8 @@ public final class FileBody: Sendable {
     /// The storage key whose file this is, for reporting a corrupt body.
     public let storageKey: String
     public let path: String
+    /// The whole body already matched the checksum once (`DiskTier.markVerified`): it is not checked again.
+    public let verified: Bool
     private let descriptor: Int32
     /// Where the body starts in the file.
     private let bodyOffset: Int
@@ -33,7 +35,8 @@ public final class FileBody: Sendable {
     private let expectedDigest: [UInt8]?
 
     init(descriptor: Int32, path: String, storageKey: String, bodyOffset: Int, length: Int,
-         prefix: ByteBuffer, expectedDigest: [UInt8]?) {
+         prefix: ByteBuffer, expectedDigest: [UInt8]?, verified: Bool = false) {
+        self.verified = verified
         self.descriptor = descriptor
         self.path = path
         self.storageKey = storageKey
@@ -45,6 +48,13 @@ public final class FileBody: Sendable {
 
     deinit { close(descriptor) }
 
+    /// A new descriptor for the file, with the body's place in it, for a sendfile write that closes it when
+    /// done; nil if the descriptor cannot be duplicated.
+    public func duplicateDescriptor() -> (descriptor: Int32, bodyOffset: Int)? {
+        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        return copy >= 0 ? (copy, bodyOffset) : nil
+    }
+
     /// Reads `count` bytes of the body from `offset` (blocking: call it on an I/O thread). A short read is an
     /// error: the file was truncated under us.
     public func read(at offset: Int, count: Int) throws(DiskTierError) -> ByteBuffer {
@@ -55,9 +65,9 @@ public final class FileBody: Sendable {
     }
 
     /// A hash of the whole file so far, to be fed the body in order and compared with the trailer.
-    /// nil when the file carries no checksum.
+    /// nil when the file carries no checksum or was verified already.
     public func verifier() -> Verifier? {
-        guard let expectedDigest else { return nil }
+        guard let expectedDigest, !verified else { return nil }
         var hasher = SHA256()
         prefix.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
         return Verifier(hasher: hasher, expected: expectedDigest)

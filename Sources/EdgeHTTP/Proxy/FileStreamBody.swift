@@ -15,14 +15,20 @@ public struct FileStreamBody: AsyncSequence, Sendable {
     let range: Range<Int>
     let ioPool: NIOThreadPool
     let onCorrupt: @Sendable (FileBody) -> Void
+    let onVerified: @Sendable (FileBody) -> Void
 
     init(file: FileBody, range: Range<Int>? = nil, ioPool: NIOThreadPool,
+         onVerified: @escaping @Sendable (FileBody) -> Void = { _ in },
          onCorrupt: @escaping @Sendable (FileBody) -> Void) {
         self.file = file
         self.range = range ?? 0..<file.length
         self.ioPool = ioPool
+        self.onVerified = onVerified
         self.onCorrupt = onCorrupt
     }
+
+    /// Whether the body can go by sendfile: already verified, so nothing needs to see its bytes.
+    public var canSendFile: Bool { file.verified }
 
     /// The body failed its checksum.
     struct Corrupt: Error, CustomStringConvertible {
@@ -48,9 +54,12 @@ public struct FileStreamBody: AsyncSequence, Sendable {
                 self.verifier = verifier
                 // The last chunk is held until the check passes: the client never gets the whole of a bad
                 // body, so the cut connection is an error it sees, not a complete-looking response.
-                if offset == body.range.upperBound, !verifier.matches() {
-                    body.onCorrupt(file)
-                    throw Corrupt(path: file.path)
+                if offset == body.range.upperBound {
+                    guard verifier.matches() else {
+                        body.onCorrupt(file)
+                        throw Corrupt(path: file.path)
+                    }
+                    body.onVerified(file)
                 }
             }
             return chunk

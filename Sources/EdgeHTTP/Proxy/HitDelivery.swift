@@ -77,7 +77,9 @@ extension ProxyEngine {
         if request.isHead || fileRange?.isEmpty == true {
             sent = .empty
         } else if let file = object.fileBody {
-            sent = .file(FileStreamBody(file: file, range: fileRange, ioPool: ioPool) { [store, logger] file in
+            sent = .file(FileStreamBody(file: file, range: fileRange, ioPool: ioPool,
+                                        onVerified: { [store] file in store.disk?.markVerified(file.storageKey) }) {
+                [store, logger] file in
                 logger.error("stored body failed its checksum while sent; file removed",
                              metadata: ["path": "\(file.path)"])
                 store.disk?.discardCorrupt(file.storageKey, reason: "body does not match its checksum")

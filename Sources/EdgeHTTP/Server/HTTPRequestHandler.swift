@@ -62,6 +62,9 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
     /// The HTTP/1.1 encoder's per-connection state, to hand it a hit's serialized fields; nil on HTTP/2 streams,
     /// whose heads nio-http2 encodes.
     private let wire: ResponseWire?
+    /// Whether bodies may be written as file regions (sendfile): HTTP/1.1 straight onto the socket, not through
+    /// TLS or HTTP/2 framing.
+    private var sendsFileRegions: Bool { wire != nil && !overTLS }
 
     init(engine: ProxyEngine, observer: RequestObserver, limits: RequestLimits, bodyBufferBytes: Int,
          bodyTempDirectory: String, now: @escaping @Sendable () -> Double, eventLoop: any EventLoop,
@@ -288,6 +291,7 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
             }
         }
         let request = flow.request
+        let sendsFileRegions = self.sendsFileRegions
         Task(executorPreference: executor) { [flow, request] in
             let response = await engine.run(flow)
             @Sendable func onLoop(_ work: @escaping @Sendable (HTTPRequestHandler, ChannelHandlerContext) -> Void) {
@@ -298,6 +302,34 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
                 }
             }
 
+            if case .file(let file) = response.body, file.canSendFile, sendsFileRegions,
+               let (descriptor, bodyOffset) = file.file.duplicateDescriptor() {
+                // A verified body on a plain HTTP/1.1 connection: the kernel copies it from the file (sendfile).
+                let head = ResponseHeadBuilder.head(response, request: request, keepAlive: keepAlive)
+                let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
+                let region = FileRegion(fileHandle: handle, readerIndex: bodyOffset + file.range.lowerBound,
+                                        endIndex: bodyOffset + file.range.upperBound)
+                let sent = file.range.count
+                onLoop { handler, context in
+                    interimOpen.value = false
+                    context.write(handler.wrapOutboundOut(.head(head)), promise: nil)
+                    let written = context.eventLoop.makePromise(of: Void.self)
+                    context.write(handler.wrapOutboundOut(.body(.fileRegion(region))), promise: written)
+                    let ended = context.eventLoop.makePromise(of: Void.self)
+                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: ended)
+                    written.futureResult.whenComplete { _ in try? handle.close() }
+                    written.futureResult.whenComplete { result in
+                        guard case .success = result else {
+                            handler.observer.responded(request: request, response: response, bytes: 0)
+                            context.close(promise: nil)
+                            return
+                        }
+                    }
+                    handler.completed(request: request, response: response, bytes: sent, keepAlive: keepAlive,
+                                      context: context, written: ended.futureResult)
+                }
+                return
+            }
             let body: any AsyncSequence<ByteBuffer, any Error>
             switch response.body {
             case .empty, .buffer:
