@@ -12,6 +12,8 @@ struct DiskIndex: Sendable {
         /// The whole body was read and matched its checksum since this node stored or found the file: later
         /// reads of its body skip the check (and may go by sendfile). A new file starts unverified.
         var verified = false
+        /// Reads of the file since it was stored or found at start-up: what promotion to memory goes by.
+        var reads = 0
 
         init(primaryKey: String, variantKey: String, varyFields: [String], tags: [String], storedAt: Double,
              fileBytes: Int) {
@@ -66,7 +68,9 @@ struct DiskIndex: Sendable {
     /// corrected, which may evict others (returned like `insert`).
     mutating func touch(_ storageKey: String, actualBytes: Int) -> [String] {
         guard var entry = entries[storageKey] else { return [] }
+        entry.reads += 1
         guard entry.fileBytes != actualBytes else {
+            entries[storageKey] = entry
             lru.touch(storageKey)
             return []
         }

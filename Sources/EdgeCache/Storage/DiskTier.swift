@@ -180,6 +180,11 @@ public final class DiskTier: Sendable {
         return (metadata.makeObject(body: ByteBuffer(), fileBody: body), fileSize)
     }
 
+    /// How many times the object's file has been read (hits) since it was stored or found at start-up.
+    public func reads(of storageKey: String) -> Int {
+        index.withLock { $0.entries[storageKey]?.reads ?? 0 }
+    }
+
     /// Records that a streamed body matched its checksum, so later reads of the same file skip the check.
     public func markVerified(_ storageKey: String) {
         index.withLock { $0.markVerified(storageKey) }

@@ -89,6 +89,9 @@ public final class TieredStore: Sendable {
     }
 
     /// Memory, then disk, promoting a disk hit to memory when it fits there. Blocking.
+    /// Bodies up to this size are promoted to memory at their first disk hit; larger ones at their second.
+    public static let promoteAtFirstHitBytes = 64 << 10
+
     public func lookup(primaryKey: String, variantKey: String) -> (CachedObject, TierHit)? {
         let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
         if let object = memory.get(storageKey) { return (object, .memory) }
@@ -96,7 +99,10 @@ public final class TieredStore: Sendable {
         // from there (`FileBody`); only objects the memory tier takes are read whole and promoted.
         guard let disk = servingDisk, let object = disk.read(storageKey, streamAbove: memory.maxObjectBytes)
         else { return nil }
-        if memory.accepts(object) {
+        // Small objects move up at their first disk hit; larger ones only once they are read again, so one read
+        // of a large object does not evict thousands of small hot ones (nginx's proxy_cache_min_uses, for memory).
+        if memory.accepts(object),
+           object.bodyLength <= Self.promoteAtFirstHitBytes || disk.reads(of: storageKey) >= 2 {
             promotionCount.add(1, ordering: .relaxed)
             // If-absent: a newer object stored while the file was being read must win over this older copy.
             let (_, evicted) = memory.insertIfAbsent(object)

@@ -122,6 +122,26 @@ struct TieredStoreTests {
         #expect(store.stats.disk?.objects == diskBefore.objects + 2)  // d and e written through; a unchanged
     }
 
+    /// A body above `promoteAtFirstHitBytes` (that memory could take) moves up at its second disk hit, not its
+    /// first: one read of a large object must not evict many small hot ones.
+    @Test func aLargerObjectIsPromotedOnlyWhenReadAgain() throws {
+        let directory = try TemporaryDirectory()
+        let store = TieredStore(memory: MemoryTier(capacityBytes: 4 << 20, maxObjectBytes: 1 << 20),
+                                disk: try DiskTier(directory: directory.path, capacityBytes: 10_000_000))
+        let large = object("large", bodySize: 200_000)
+        let disk = try #require(store.disk)
+        try disk.write(large)
+        #expect(store.lookup(primaryKey: large.primaryKey, variantKey: "")?.1 == .disk)
+        #expect(!store.memory.contains(large.storageKey), "not at the first hit")
+        #expect(store.lookup(primaryKey: large.primaryKey, variantKey: "")?.1 == .disk)
+        #expect(store.memory.contains(large.storageKey), "at the second")
+        #expect(store.lookup(primaryKey: large.primaryKey, variantKey: "")?.1 == .memory)
+        let small = object("small", bodySize: 2_000)
+        try disk.write(small)
+        _ = store.lookup(primaryKey: small.primaryKey, variantKey: "")
+        #expect(store.memory.contains(small.storageKey), "small ones at once")
+    }
+
     @Test func largeObjectsAreStoredOnDiskOnly() throws {
         let directory = try TemporaryDirectory()
         let store = try makeStore(directory)
