@@ -93,7 +93,11 @@ public final class CachedObject: Sendable {
         // The storage key is a string of its own, beside the primary and variant keys it joins.
         var cost = Self.fixedOverheadBytes + storedBody.storageCapacity
             + 2 * (primaryKey.utf8.count + variantKey.utf8.count)
-        for (name, value) in headers { cost += name.utf8.count + value.utf8.count + Self.perFieldOverheadBytes }
+        // Each field's text is held twice: the stored field and, once the object is hit, its template's
+        // serialized copy (`name: value\r\n`, the bytes a hit writes).
+        for (name, value) in headers {
+            cost += 2 * (name.utf8.count + value.utf8.count) + 4 + Self.perFieldOverheadBytes
+        }
         for field in varyFields { cost += field.utf8.count + 16 }
         for tag in tags { cost += tag.utf8.count + 16 }
         self.byteCost = cost
