@@ -117,7 +117,7 @@ import Testing
 
     @Test func unknownKeysAreReportedInFileOrder() {
         expectError(minimal + "zzz = 1\naaa = 2\n",
-                    "edge.conf:12: nodes[0].zzz: unknown key; expected one of: name, role, listen, https_listen, metrics_listen, gossip_listen, "
+                    "edge.conf:12: nodes[0].zzz: unknown key; expected one of: name, role, listen, https_listen, https_public_port, metrics_listen, gossip_listen, "
                         + "admin_listen, dns_listen, public_address, location, cache, upstream, limits, logging, gossip, "
                         + "compression", kind: .unknownKey)
     }

@@ -99,10 +99,13 @@ extension ProxyEngine {
     var fillSpill: BodySpill {
         let ioPool = self.ioPool
         return BodySpill(above: store.memory.maxObjectBytes,
-                         directory: store.disk?.directory ?? FileManager.default.temporaryDirectory.path) { work in
+                         directory: store.disk?.directory ?? Self.temporaryDirectory) { work in
             try await ioPool.runIfActive(work)
         }
     }
+
+    /// The system's temporary directory, looked up once (not once per fill).
+    static let temporaryDirectory = FileManager.default.temporaryDirectory.path
 
     /// fetchend: the whole body is in. A purge that arrived while it was fetched wins (the object is served
     /// to the clients that asked for it, but not stored); otherwise it goes into memory before clients see the
