@@ -14,14 +14,28 @@ import NIOHTTP1
 public struct WirePrefix: Sendable {
     public let bytes: ByteBuffer
     public let fieldCount: Int
+    /// The last field the prefix stands for, checked against the head it is written with: a prefix can only
+    /// ever be written in place of the very fields it was made from.
+    let lastField: (name: String, value: String)?
 
     /// Serializes `headers` whole.
     init(serializing headers: HTTPHeaders) {
+        lastField = headers.last.map { ($0.name, $0.value) }
         var bytes = ByteBuffer()
         bytes.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
         for (name, value) in headers { HTTP1ResponseEncoder.writeField(name: name, value: value, into: &bytes) }
         self.bytes = bytes
         self.fieldCount = headers.count
+    }
+}
+
+extension WirePrefix {
+    /// Whether `headers` begins with the fields this prefix was made from (checked at its last one).
+    func matches(_ headers: HTTPHeaders) -> Bool {
+        guard fieldCount <= headers.count else { return false }
+        guard let lastField else { return true }
+        let field = headers[headers.index(headers.startIndex, offsetBy: fieldCount - 1)]
+        return field.name == lastField.name && field.value == lastField.value
     }
 }
 
@@ -118,7 +132,7 @@ final class HTTP1ResponseEncoder: ChannelOutboundHandler, RemovableChannelHandle
         let prefix = interim ? nil : wire.nextPrefix
         if !interim { wire.nextPrefix = nil }
         let headers = head.headers
-        let firstField = prefix.map { $0.fieldCount <= headers.count ? $0.fieldCount : -1 } ?? 0
+        let firstField = prefix.map { $0.matches(headers) ? $0.fieldCount : -1 } ?? 0
 
         var buffer = allocator.buffer(capacity: 64 + (prefix?.bytes.readableBytes ?? 0) + 48 * headers.count)
         buffer.writeStaticString("HTTP/")

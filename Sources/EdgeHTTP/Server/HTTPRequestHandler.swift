@@ -250,9 +250,11 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
     private func writeImmediately(_ response: ProxyResponse, for request: ProxyRequest, context: ChannelHandlerContext) {
         let keepAlive = request.head.isKeepAlive
         let head = responseHead(response, request: request, keepAlive: keepAlive)
-        // Set for exactly the head written next: the encoder takes it with that head.
+        // Set for exactly the head written next: the encoder takes it with that head, and it is cleared right
+        // after in case the write never reached the encoder, so it can never apply to another response.
         if let wire, let prefix = response.wirePrefix { wire.nextPrefix = prefix }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
+        wire?.nextPrefix = nil
         var bytes = 0
         if case .buffer(let buffer) = response.body {
             bytes = buffer.readableBytes
@@ -319,11 +321,8 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
                     context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: ended)
                     written.futureResult.whenComplete { _ in try? handle.close() }
                     written.futureResult.whenComplete { result in
-                        guard case .success = result else {
-                            handler.observer.responded(request: request, response: response, bytes: 0)
-                            context.close(promise: nil)
-                            return
-                        }
+                        // The client went away midway: the only signal left is closing the connection.
+                        if case .failure = result { context.close(promise: nil) }
                     }
                     handler.completed(request: request, response: response, bytes: sent, keepAlive: keepAlive,
                                       context: context, written: ended.futureResult)

@@ -64,6 +64,14 @@ struct HTTP1ResponseEncoderTests {
         #expect(out == "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
     }
 
+    @Test func aPrefixMadeFromOtherFieldsIsIgnored() throws {
+        // Same count, different fields: the head's own fields are written, never the prefix's.
+        let prefix = WirePrefix(serializing: HTTPHeaders([("etag", "\"v1\""), ("via", "1.1 edge-1")]))
+        let out = try Self.encode([Self.head(.ok, [("etag", "\"v2\""), ("via", "1.1 edge-2"), ("content-length", "0")]),
+                                   .end(nil)], prefix: prefix)
+        #expect(out == "HTTP/1.1 200 OK\r\netag: \"v2\"\r\nvia: 1.1 edge-2\r\ncontent-length: 0\r\n\r\n")
+    }
+
     @Test func withoutALengthHTTP11IsChunkedWithTrailers() throws {
         let out = try Self.encode([Self.head(.ok, [("content-type", "text/plain")]),
                                    .body(.byteBuffer(ByteBuffer(string: "hello world, twenty!"))),
