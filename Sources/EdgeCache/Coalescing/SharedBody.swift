@@ -77,7 +77,14 @@ public final class SharedBody: Sendable {
             }
         } catch {
             // Memory keeps the rest; the object will not be stored (see `spilledBody`).
-            state.withLock { $0.spillFailed = true }
+            let first = state.withLock { state -> Bool in
+                defer { state.spillFailed = true }
+                return !state.spillFailed
+            }
+            if first {
+                spill.onFault?(error as? DiskTierError
+                               ?? DiskTierError(kind: .other, operation: "write", path: spill.directory + "/edge-fill-*"))
+            }
             return
         }
         state.withLock { state in

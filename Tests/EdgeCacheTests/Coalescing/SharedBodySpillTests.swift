@@ -1,6 +1,7 @@
 @testable import EdgeCache
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 
 /// A shared body past its spill threshold: written to an unlinked file as it arrives, only a window of recent
@@ -59,7 +60,10 @@ struct SharedBodySpillTests {
     }
 
     @Test func aSpillFileThatCannotBeMadeKeepsTheBodyInMemoryAndUnstored() async throws {
-        let body = SharedBody(spill: Self.spill("/nonexistent/edge-spill-test"))
+        let faults = Mutex<[DiskTierError]>([])
+        let spill = BodySpill(above: 100, window: 120, directory: "/nonexistent/edge-spill-test",
+                              onFault: { error in faults.withLock { $0.append(error) } }) { work in try work() }
+        let body = SharedBody(spill: spill)
         var expected: [UInt8] = []
         for index in 0..<10 {
             let chunk = Self.chunk(index)
@@ -70,5 +74,7 @@ struct SharedBodySpillTests {
         #expect(!body.hasSpilled)
         #expect(body.spilledBody(storageKey: "k\n") == nil)
         #expect(try await Self.read(body.makeReader()) == expected, "every client still gets the whole body")
+        // Reported once as a disk fault (the node counts and logs it), not once per chunk.
+        #expect(faults.withLock { $0.count } == 1)
     }
 }
