@@ -20,9 +20,9 @@
 #   EDGE_BIN=/path/to/edge use this binary instead of building edge (release)
 #   RESULTS_DIR=bench/results/large-<time>   where samples.tsv, the curl reports and summary.txt go
 #   KEEP_TMP=1             keep the work dir (site file, disk caches, configs, logs)
-#   TMPDIR=/var/tmp        where the work dir goes. It holds the object about three times over (origin file, the
-#                          shield's and the edge's disk tier, plus the leader's copy), so it must be a real disk
-#                          with room: a tmpfs would put every spilled byte back into memory.
+#   TMPDIR=/var/tmp        where the work dir goes. It holds the object up to six times over (origin file, the
+#                          leader's copy, at each tier the spill file and its copy in the disk tier), so it must be
+#                          a real disk with room: a tmpfs would put every spilled byte back into memory.
 set -euo pipefail
 
 LARGE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -64,7 +64,9 @@ mkdir -p "$WORK_DIR/logs" "$WORK_DIR/site/large" "$WORK_DIR/cache"
 if [[ "$(stat -f -c %T "$WORK_DIR")" == "tmpfs" ]]; then
     log "warning: $WORK_DIR is on a tmpfs: spilled and stored bytes live in memory there (set TMPDIR to a disk)"
 fi
-needed_kib=$(( (OBJECT_BYTES >> 10) * 4 ))
+# The origin's file, the leader's copy, and at each tier the spill file plus its copy in the disk tier (both
+# exist until the fill's end): about 6 x the object at the peak.
+needed_kib=$(( (OBJECT_BYTES >> 10) * 6 ))
 free_kib="$(df -Pk "$WORK_DIR" | awk 'NR == 2 { print $4 }')"
 (( free_kib > needed_kib )) || die "$WORK_DIR has $(( free_kib >> 10 )) MiB free; the run needs about $(( needed_kib >> 10 )) MiB"
 
@@ -196,16 +198,15 @@ done
 LEADER_SHA="$(sha256sum "$LEADER_FILE" | cut -d' ' -f1)"
 rm -f "$LEADER_FILE"
 
-# After the fill: a hit at the edge, from its disk tier (the store finishes just after the last byte is sent,
-# so allow it a moment).
-hit_line=""
-for _ in $(seq 1 50); do
-    hit_line="$(curl -s -o >(sha256sum | cut -d' ' -f1 >"$RESULTS_DIR/hit.sha256") -w "$CURL_REPORT" "$URL")"
-    [[ "$(cut -d' ' -f5- <<<"$hit_line")" =~ large.edge\;\ hit ]] && break
+# After the fill: a hit at the edge, from its disk tier. The spill file is copied into the disk tier after the
+# last byte is sent (seconds for 1 GiB; requests meanwhile follow the finished fill), so wait for a HEAD to say
+# hit (up to 60 s) before the GET that is measured and hashed.
+for _ in $(seq 1 300); do
+    [[ "$(curl -s -o /dev/null -I -w '%header{cache-status}' "$URL")" =~ large.edge\;\ hit ]] && break
     sleep 0.2
 done
-sleep 0.5  # the process substitution's hash finishes after curl
-printf '%s\n' "$hit_line" >"$RESULTS_DIR/hit.txt"
+{ curl -s -o - -w "%{stderr}$CURL_REPORT" "$URL" 2>"$RESULTS_DIR/hit.txt" || true; } | sha256sum | cut -d' ' -f1 \
+    >"$RESULTS_DIR/hit.sha256"
 ORIGIN_AFTER="$(origin_total)"
 
 # --- checks and report --------------------------------------------------------------------------------------
