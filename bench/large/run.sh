@@ -241,7 +241,7 @@ awk -v a="$late_first_byte_at" -v b="$leader_total" 'BEGIN { exit !(a < b) }' \
         "$(awk -v b="$OBJECT_BYTES" -v t="$leader_total" 'BEGIN { printf "%.0f", b / 1048576 / t }')" "$leader_cache"
     printf 'late joiner  joined at %s s (leader at %s %%), first byte %s s after joining, total %s s; cache-status: %s\n' \
         "$joined_at" "$(( joined_bytes * 100 / OBJECT_BYTES ))" "$late_ttfb" "$late_total" "$late_cache"
-    printf 'fill ended   %s s after the leader started (its curl exited)\n' "$finished_at"
+    printf 'both done    %s s after the leader started (the late joiner ends with the fill, or after it)\n' "$finished_at"
     printf 'disk hit     total %s s; cache-status: %s\n' "$hit_total" "$hit_cache"
     if (( ${#problems[@]} == 0 )); then
         printf '\nchecks: all bodies match the origin file, one origin request, an edge hit afterwards: ok\n'
