@@ -23,12 +23,17 @@ public struct BodySpill: Sendable {
     public var directory: String
     /// Runs blocking file work off the event loops (the I/O pool).
     public var offload: @Sendable (@escaping @Sendable () throws -> ByteBuffer) async throws -> ByteBuffer
+    /// Hears a spill file that could not be made or written (full, read-only or failing disk): the node counts
+    /// and logs it as a disk fault, since the fill silently falls back to memory and is not stored.
+    public var onFault: (@Sendable (DiskTierError) -> Void)?
 
     public init(above: Int, window: Int = 4 << 20, directory: String,
+                onFault: (@Sendable (DiskTierError) -> Void)? = nil,
                 offload: @escaping @Sendable (@escaping @Sendable () throws -> ByteBuffer) async throws -> ByteBuffer) {
         self.above = above
         self.window = window
         self.directory = directory
+        self.onFault = onFault
         self.offload = offload
     }
 }

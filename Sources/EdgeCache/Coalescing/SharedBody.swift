@@ -29,6 +29,18 @@ public final class SharedBody: Sendable {
         /// Bytes of the chunks still held in memory.
         var memoryBytes = 0
         var spillFailed = false
+        /// After a spill failure: chunks every reader has passed are let go and the writer waits for the slowest
+        /// reader beyond the window (`holdWithinWindow`), so memory stays bounded without a file.
+        var passThrough = false
+        /// A chunk was let go that is in no file: a new reader could not start at byte 0 (`joinableReader`).
+        var droppedUnbacked = false
+        /// Chunks before this index have been looked at by `dropRead`.
+        var firstHeld = 0
+        /// Each live reader's next chunk index, by reader id.
+        var cursors: [Int: Int] = [:]
+        var nextCursor = 0
+        /// The writer, waiting in `holdWithinWindow` for a reader to move.
+        var writerWaiter: CheckedContinuation<Bool, Never>?
     }
 
     private let state = Mutex(State())
@@ -55,6 +67,10 @@ public final class SharedBody: Sendable {
     public func appendSpilling(_ chunk: ByteBuffer) async {
         append(chunk)
         guard let spill else { return }
+        if state.withLock({ $0.passThrough }) {
+            await holdWithinWindow(spill.window)
+            return
+        }
         let pending = state.withLock { state -> (SpillFile?, [(Int, ByteBuffer)], Int)? in
             guard !state.spillFailed, state.failure == nil,
                   state.spillFile != nil || state.byteCount > spill.above else { return nil }
@@ -77,7 +93,17 @@ public final class SharedBody: Sendable {
             }
         } catch {
             // Memory keeps the rest; the object will not be stored (see `spilledBody`).
-            state.withLock { $0.spillFailed = true }
+            // From here on the body is passed through, not stored: memory stays within the window because the
+            // writer waits for the slowest reader, and no new reader joins once the start is let go.
+            let first = state.withLock { state -> Bool in
+                defer { state.spillFailed = true; state.passThrough = true }
+                return !state.spillFailed
+            }
+            if first {
+                spill.onFault?(error as? DiskTierError
+                               ?? DiskTierError(kind: .other, operation: "write", path: spill.directory + "/edge-fill-*"))
+            }
+            await holdWithinWindow(spill.window)
             return
         }
         state.withLock { state in
@@ -91,6 +117,37 @@ public final class SharedBody: Sendable {
                 index += 1
             }
         }
+    }
+
+    /// Pass-through (after a spill failure): lets go of the chunks every reader has passed and, while more than
+    /// `window` bytes are still held, waits for a reader to move on (or leave). A reader that stops reading thus
+    /// stops the fill, which is the price of bounded memory without a file; its client's idle timeout ends it.
+    private func holdWithinWindow(_ window: Int) async {
+        while true {
+            let done = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    Self.dropRead(&state)
+                    if state.memoryBytes <= window || state.failure != nil || state.finished { return true }
+                    state.writerWaiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume(returning: true) }
+            }
+            if done { return }
+        }
+    }
+
+    /// Lets go of the chunks before the slowest reader's position (all of them when no reader is left).
+    private static func dropRead(_ state: inout State) {
+        let upTo = state.cursors.values.min() ?? state.chunks.count
+        guard upTo > state.firstHeld else { return }
+        for index in state.firstHeld..<upTo {
+            guard let chunk = state.chunks[index] else { continue }
+            state.chunks[index] = nil
+            state.memoryBytes -= chunk.readableBytes
+            if state.spillFile == nil || index >= state.spilledCount { state.droppedUnbacked = true }
+        }
+        state.firstHeld = upTo
     }
 
     private static func makeFile(_ spill: BodySpill) async throws -> SpillFile {
@@ -181,7 +238,46 @@ public final class SharedBody: Sendable {
     }
 
     /// A reader that starts at the first byte.
-    public func makeReader() -> Reader { Reader(body: self) }
+    public func makeReader() -> Reader {
+        let id = state.withLock { state -> Int in
+            defer { state.nextCursor += 1 }
+            state.cursors[state.nextCursor] = 0
+            return state.nextCursor
+        }
+        return Reader(body: self, cursor: Cursor(body: self, id: id))
+    }
+
+    /// A reader from byte 0, or nil when the body can no longer give one: a pass-through body (its spill failed)
+    /// has let go of its start. A coalesced request then fetches on its own.
+    public func joinableReader() -> Reader? {
+        state.withLock { $0.droppedUnbacked } ? nil : makeReader()
+    }
+
+    /// Whether chunks that are in no file have been let go (see `joinableReader`).
+    public var isPassingThrough: Bool { state.withLock { $0.passThrough } }
+
+    /// A reader's registration: its position holds back `dropRead`; it leaves when the last copy of the reader
+    /// is gone (a client that disconnected), so an abandoned reader never stops the writer.
+    final class Cursor: Sendable {
+        let body: SharedBody
+        let id: Int
+
+        init(body: SharedBody, id: Int) {
+            self.body = body
+            self.id = id
+        }
+
+        deinit { body.leave(id) }
+    }
+
+    fileprivate func leave(_ id: Int) {
+        let writer = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            state.cursors[id] = nil
+            defer { state.writerWaiter = nil }
+            return state.writerWaiter
+        }
+        writer?.resume(returning: false)
+    }
 
     fileprivate enum Step {
         case chunk(ByteBuffer)
@@ -192,19 +288,39 @@ public final class SharedBody: Sendable {
         case wait
     }
 
-    fileprivate func step(at index: Int) -> Step {
-        state.withLock { state in
-            if index < state.chunks.count {
-                if let chunk = state.chunks[index] { return .chunk(chunk) }
-                if let file = state.spillFile {
-                    let end = index + 1 < state.offsets.count ? state.offsets[index + 1] : state.byteCount
-                    return .inFile(file, offset: state.offsets[index], count: end - state.offsets[index])
-                }
+    fileprivate func step(at index: Int, cursor: Int) -> Step {
+        let (step, writer) = state.withLock { state -> (Step, CheckedContinuation<Bool, Never>?) in
+            var writer: CheckedContinuation<Bool, Never>?
+            if let previous = state.cursors[cursor], previous != index {
+                state.cursors[cursor] = index
+                writer = state.writerWaiter
+                state.writerWaiter = nil
             }
-            if let failure = state.failure { return .failed(failure) }
-            if state.finished { return .end }
-            return .wait
+            return (Self.step(at: index, in: state), writer)
         }
+        writer?.resume(returning: false)
+        return step
+    }
+
+    private static func step(at index: Int, in state: State) -> Step {
+        if index < state.chunks.count {
+            if let chunk = state.chunks[index] { return .chunk(chunk) }
+            if let file = state.spillFile, index < state.spilledCount {
+                let end = index + 1 < state.offsets.count ? state.offsets[index + 1] : state.byteCount
+                return .inFile(file, offset: state.offsets[index], count: end - state.offsets[index])
+            }
+            // Let go in pass-through and in no file: only a reader made after that could ask (`joinableReader`
+            // keeps coalesced requests from doing so); it gets an error rather than a body with a hole.
+            return .failed(LetGo())
+        }
+        if let failure = state.failure { return .failed(failure) }
+        if state.finished { return .end }
+        return .wait
+    }
+
+    /// The error of a reader that asked for a chunk a pass-through body had already let go.
+    public struct LetGo: Error, CustomStringConvertible {
+        public var description: String { "the shared body let go of this part (its spill to disk failed)" }
     }
 
     /// Reads a chunk back from the spill file, off the event loop.
@@ -230,13 +346,17 @@ public final class SharedBody: Sendable {
     public struct Reader: AsyncSequence, AsyncIteratorProtocol, Sendable {
         public typealias Element = ByteBuffer
         let body: SharedBody
+        let cursor: Cursor
         var index = 0
 
-        init(body: SharedBody) { self.body = body }
+        init(body: SharedBody, cursor: Cursor) {
+            self.body = body
+            self.cursor = cursor
+        }
 
         public mutating func next() async throws -> ByteBuffer? {
             while true {
-                switch body.step(at: index) {
+                switch body.step(at: index, cursor: cursor.id) {
                 case .chunk(let chunk):
                     index += 1
                     return chunk

@@ -52,6 +52,12 @@ public final class TieredStore: Sendable {
         self.onDiskWriteError = onDiskWriteError
     }
 
+    /// Reports a disk write that failed outside the store (a large fill's spill file, see `BodySpill`) to the same
+    /// listener as the store's own failed writes, so a full or read-only disk is counted and logged once, one way.
+    public func reportDiskWriteError(_ error: DiskTierError) {
+        onDiskWriteError?(error)
+    }
+
     // MARK: The disk gate
 
     /// Stops serving from and writing to the disk tier: lookups skip it (a miss) and stores keep objects in

@@ -1,6 +1,7 @@
 @testable import EdgeCache
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 
 /// A shared body past its spill threshold: written to an unlinked file as it arrives, only a window of recent
@@ -58,8 +59,12 @@ struct SharedBodySpillTests {
         #expect(body.spilledBody(storageKey: "k\n") == nil)
     }
 
-    @Test func aSpillFileThatCannotBeMadeKeepsTheBodyInMemoryAndUnstored() async throws {
-        let body = SharedBody(spill: Self.spill("/nonexistent/edge-spill-test"))
+    @Test func aSpillFileThatCannotBeMadeIsReportedOnceAndNothingIsStored() async throws {
+        let faults = Mutex<[DiskTierError]>([])
+        let spill = BodySpill(above: 100, window: 120, directory: "/nonexistent/edge-spill-test",
+                              onFault: { error in faults.withLock { $0.append(error) } }) { work in try work() }
+        let body = SharedBody(spill: spill)
+        let reading = Task { [reader = body.makeReader()] in try await Self.read(reader) }
         var expected: [UInt8] = []
         for index in 0..<10 {
             let chunk = Self.chunk(index)
@@ -69,6 +74,55 @@ struct SharedBodySpillTests {
         body.finish()
         #expect(!body.hasSpilled)
         #expect(body.spilledBody(storageKey: "k\n") == nil)
-        #expect(try await Self.read(body.makeReader()) == expected, "every client still gets the whole body")
+        #expect(body.contents() == nil)
+        #expect(try await reading.value == expected, "every client still gets the whole body")
+        // Reported once as a disk fault (the node counts and logs it), not once per chunk.
+        #expect(faults.withLock { $0.count } == 1)
+    }
+
+    /// After a spill failure the body is passed through: chunks every reader has passed are let go, the writer
+    /// waits for the slowest reader beyond the window, and a reader arriving after the start was let go is
+    /// refused (a coalesced request then fetches on its own) instead of getting a body with a hole.
+    @Test func aFailedSpillPassesThroughWithinTheWindow() async throws {
+        let body = SharedBody(spill: Self.spill("/nonexistent/edge-spill-test", above: 100, window: 120))
+        let slow = body.makeReader()
+        var expected: [UInt8] = []
+        let peak = Mutex(0)
+        let writer = Task {
+            for index in 0..<50 {
+                await body.appendSpilling(Self.chunk(index))
+                peak.withLock { $0 = max($0, body.bytesInMemory) }
+            }
+            body.finish()
+        }
+        for index in 0..<50 { expected += Self.chunk(index).readableBytesView }
+        var got: [UInt8] = []
+        for try await chunk in slow {
+            got += chunk.readableBytesView
+            try await Task.sleep(for: .milliseconds(1))  // a slow client
+        }
+        await writer.value
+        #expect(got == expected, "the reader that was there from the start gets every byte")
+        #expect(body.isPassingThrough)
+        #expect(peak.withLock { $0 } <= 120 + 40, "held \(peak.withLock { $0 }) bytes at most")
+        #expect(body.joinableReader() == nil, "the start is gone: a late joiner must fetch on its own")
+        #expect(body.contents() == nil && body.spilledBody(storageKey: "k\n") == nil, "nothing to store")
+        await #expect(throws: SharedBody.LetGo.self) { _ = try await Self.read(body.makeReader()) }
+    }
+
+    /// A reader that is dropped (its client went away) no longer holds the pass-through writer back.
+    @Test func aDroppedReaderDoesNotStallAPassThroughFill() async throws {
+        let body = SharedBody(spill: Self.spill("/nonexistent/edge-spill-test", above: 100, window: 120))
+        var abandoned: SharedBody.Reader? = body.makeReader()
+        #expect(abandoned != nil)
+        let writer = Task {
+            for index in 0..<10 { await body.appendSpilling(Self.chunk(index)) }
+            body.finish()
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        abandoned = nil
+        await writer.value
+        #expect(body.isFinished)
+        #expect(body.bytesInMemory <= 120)
     }
 }

@@ -325,6 +325,30 @@ struct CompressionTests {
         }
     }
 
+    /// A base larger than the memory limit spills to disk while it is coded for the first client: the coded
+    /// stream, an identity client that joins during the fill (reading behind the writer) and the disk hit after
+    /// it all carry the origin's bytes, from one origin request.
+    @Test func aFillThatSpillsToDiskIsStillCodedAsItStreams() async throws {
+        try await withCluster(configure: { $0.memoryMaxObjectBytes = 256 << 10 }) { cluster in
+            async let coded = cluster.request("/slowbig/big.txt", headers: [("Accept-Encoding", "gzip")])
+            try await Task.sleep(for: .milliseconds(1_000))  // about half of the 2 s fill
+            let joiner = try await cluster.request("/slowbig/big.txt")
+            let gzip = try await coded
+            #expect(gzip.headers.first(name: "content-encoding") == "gzip")
+            #expect(try decode(gzip) == Self.bigText)
+            #expect(joiner.headers.first(name: "content-encoding") == nil)
+            #expect(joiner.text == Self.bigText)
+            var hit = try await cluster.request("/slowbig/big.txt")
+            for _ in 0..<50 where !hit.cacheStatus.contains("hit") {
+                try await Task.sleep(for: .milliseconds(100))
+                hit = try await cluster.request("/slowbig/big.txt")
+            }
+            #expect(hit.cacheStatus.contains("hit"), "\(hit.cacheStatus)")
+            #expect(hit.text == Self.bigText)
+            #expect(cluster.origin.requestCount(path: "/slowbig/big.txt") == 1)
+        }
+    }
+
     @Test func uncacheableResponsesAreCompressedOnTheFlyAndNotStored() async throws {
         try await withCluster { cluster in
             for _ in 0..<2 {

@@ -15,6 +15,9 @@ final class ScriptedOrigin: @unchecked Sendable {
         var body = ""
         /// Interim responses written before this one (e.g. `(103, [("Link", "</a.css>; rel=preload")])`).
         var interim: [(status: Int, headers: [(String, String)])] = []
+        /// The Content-Length to announce instead of the body's size: larger, it makes a response cut short (the
+        /// connection closes after `body`), as an upstream failing midway does.
+        var declaredLength: Int?
     }
 
     let port: Int
@@ -98,7 +101,7 @@ final class ScriptedOrigin: @unchecked Sendable {
             text += "\r\n"
         }
         text += "HTTP/1.1 \(response.status) Scripted\r\nConnection: close\r\n"
-            + "Content-Length: \(response.body.utf8.count)\r\n"
+            + "Content-Length: \(response.declaredLength ?? response.body.utf8.count)\r\n"
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         text += "\r\n" + (request.method == "HEAD" ? "" : response.body)
         let out = Array(text.utf8)

@@ -98,8 +98,10 @@ extension ProxyEngine {
     /// disk tier's directory, or the system's temporary directory when there is no disk tier.
     var fillSpill: BodySpill {
         let ioPool = self.ioPool
+        let store = self.store
         return BodySpill(above: store.memory.maxObjectBytes,
-                         directory: store.disk?.directory ?? Self.temporaryDirectory) { work in
+                         directory: store.disk?.directory ?? Self.temporaryDirectory,
+                         onFault: { store.reportDiskWriteError($0) }) { work in
             try await ioPool.runIfActive(work)
         }
     }

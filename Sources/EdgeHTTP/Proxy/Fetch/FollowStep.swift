@@ -16,6 +16,9 @@ extension ProxyEngine {
                Vary.secondaryKey(fields: head.varyFields, request: request.head.headers) != head.variantKey {
                 return nil  // the response varies on something this client sent differently
             }
+            // A fill passed through after its spill to disk failed has let go of its start: fetch alone.
+            let reader = request.isHead ? nil : body.joinableReader()
+            if !request.isHead, reader == nil { return nil }
             var entry = CacheStatusEntry(name: settings.cacheStatusName)
             entry.fwd = stale == nil ? .miss : .stale
             entry.fwdStatus = head.status
@@ -25,7 +28,7 @@ extension ProxyEngine {
                                            responseTime: head.responseTime, now: now())
             let response = ProxyResponse(status: HTTPResponseStatus(statusCode: head.status),
                                          headers: head.sharedHeaders,
-                                         body: request.isHead ? .empty : .shared(body.makeReader()),
+                                         body: reader.map { .shared($0) } ?? .empty,
                                          phase: .miss, upstreamSeconds: head.upstreamSeconds)
                 .stamped(ResponseStamp(entry: entry, age: age, source: .upstream(fill: nil)))
             return response
