@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -36,11 +39,26 @@ struct MemoryAccountingTests {
                                   body: ByteBuffer(bytes: [UInt8](repeating: 1, count: 150)),
                                   requestTime: 1, responseTime: 1, storedAt: 1)
         let fieldText = headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
-        let expected = CachedObject.fixedOverheadBytes + object.body.storageCapacity + 2 * key.utf8.count
+        // The key once: the storage key (primary key, newline, empty variant) is the only copy the object holds.
+        #expect(object.storageKey == key + "\n" && object.primaryKey == key)
+        let expected = CachedObject.fixedOverheadBytes + object.body.storageCapacity + key.utf8.count + 1
             + fieldText + 3 * CachedObject.perFieldOverheadBytes
         #expect(object.byteCost == expected)
         #expect(object.byteCost > 150 + CachedObject.fixedOverheadBytes)
     }
+
+    #if canImport(Glibc)
+    /// The object's own heap blocks (the instance and its memo, as malloc really sized them) are part of the
+    /// fixed overhead, with room to spare for the body's storage object, the header array and index entries.
+    @Test func theFixedOverheadCoversTheObjectsOwnHeapBlocks() {
+        let object = makeObject(primaryKey: "http://example.com/obj.txt?key=100000", bodySize: 150)
+        let instance = malloc_usable_size(Unmanaged.passUnretained(object).toOpaque())
+        let memo = malloc_usable_size(Unmanaged.passUnretained(object.memo).toOpaque())
+        print("memory accounting: CachedObject \(instance) B, ObjectMemo \(memo) B (malloc_usable_size)")
+        #expect(instance > 0 && memo > 0)
+        #expect(instance + memo < CachedObject.fixedOverheadBytes / 2)
+    }
+    #endif
 
     @Test func aTierOfSmallObjectsHoldsWhatItsBudgetAffords() {
         let tier = MemoryTier(capacityBytes: 1 << 20, maxObjectBytes: 1 << 20)
