@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -46,19 +43,6 @@ struct MemoryAccountingTests {
         #expect(object.byteCost == expected)
         #expect(object.byteCost > 150 + CachedObject.fixedOverheadBytes)
     }
-
-    #if canImport(Glibc)
-    /// The object's own heap blocks (the instance and its memo, as malloc really sized them) are part of the
-    /// fixed overhead, with room to spare for the body's storage object, the header array and index entries.
-    @Test func theFixedOverheadCoversTheObjectsOwnHeapBlocks() {
-        let object = makeObject(primaryKey: "http://example.com/obj.txt?key=100000", bodySize: 150)
-        let instance = malloc_usable_size(Unmanaged.passUnretained(object).toOpaque())
-        let memo = malloc_usable_size(Unmanaged.passUnretained(object.memo).toOpaque())
-        print("memory accounting: CachedObject \(instance) B, ObjectMemo \(memo) B (malloc_usable_size)")
-        #expect(instance > 0 && memo > 0)
-        #expect(instance + memo < CachedObject.fixedOverheadBytes / 2)
-    }
-    #endif
 
     @Test func aTierOfSmallObjectsHoldsWhatItsBudgetAffords() {
         let tier = MemoryTier(capacityBytes: 1 << 20, maxObjectBytes: 1 << 20)
