@@ -70,10 +70,12 @@ public final class CachedObject: Sendable {
     ///
     /// Measured, not guessed: a debug `edge run` with memory_size = 256 MiB (no eviction) and the disk tier
     /// off, filled with 20,000 distinct 150-byte objects from the dev origin (keys of about 45 bytes), grew
-    /// VmRSS by 2,205 B per object; with this constant and `perFieldOverheadBytes` the tier charges 2,366 B
-    /// per such object (107 %, leaving room for the delivery template a hit adds). Re-measure with
-    /// `EDGE_MEMORY_CALIBRATE=1 swift test --filter MemoryBoundTests`, which fails below 90 %.
-    public static let fixedOverheadBytes = 1_024
+    /// VmRSS by 1,830 B per object once the key was held once (`storageKey`), plain objects left out of the
+    /// variant index and the LRU's links halved (2,205 B before); with this constant and `perFieldOverheadBytes`
+    /// the tier charges about 2,010 B per such object (110 %, leaving room for the delivery template a hit
+    /// adds). Re-measure with `EDGE_MEMORY_CALIBRATE=1 swift test --filter MemoryBoundTests`, which fails
+    /// below 90 %.
+    public static let fixedOverheadBytes = 704
     /// Per header field beyond its name and value bytes: the array element (two `String`s, 32 B), the same
     /// again in the delivery template the first hit builds (`ObjectMemo`), and a heap block for each string
     /// longer than 15 bytes (Swift's small-string limit) with malloc's header and rounding.
