@@ -103,10 +103,13 @@ fill() {
         printf 'url = "http://127.0.0.1:%s/bench/small.txt?key=%s"\noutput = "/dev/null"\n' \
             "$port" "$(( first + index ))" >>"$dir/urls-$(( index % PARALLEL ))"
     done
+    local pids=()
     for (( part = 0; part < PARALLEL; part++ )); do
         curl -s -K "$dir/urls-$part" -w '%{http_code}\n' >"$dir/codes-$part" &
+        pids+=("$!")
     done
-    wait
+    # Only the curls: a bare `wait` would also wait for the servers, which are children of this shell too.
+    wait "${pids[@]}"
     cat "$dir"/codes-* | grep -c '^200$' || true
 }
 
