@@ -66,7 +66,8 @@ public final class CachedObject: Sendable {
 
     /// Per-object memory beyond the text and body counted byte by byte: this instance and its memo, the header
     /// array's storage, the body's storage object and malloc's rounding, and the memory tier's entries for the
-    /// object (object map, LRU node and slot, variant index; hash tables at their usual load factor).
+    /// object (object map, LRU node and slot; a variant-index entry only for objects with a variant key; the key
+    /// text's heap header; hash tables at their usual load factor).
     ///
     /// Measured, not guessed: a debug `edge run` with memory_size = 256 MiB (no eviction) and the disk tier
     /// off, filled with 20,000 distinct 150-byte objects from the dev origin (keys of about 45 bytes), grew
