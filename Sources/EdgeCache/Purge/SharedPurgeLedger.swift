@@ -26,10 +26,13 @@ public final class SharedPurgeLedger: Sendable {
         }
     }
 
-    public func verdict(primaryKey: String, tags: [String], fetchedAt: Double) -> PurgeVerdict {
+    /// `primaryKey` is an autoclosure because the hit path asks for every hit and almost always stops at the
+    /// fast check; a cached object makes its primary key string on demand (`CachedObject.primaryKey`).
+    public func verdict(primaryKey: @autoclosure () -> String, tags: [String], fetchedAt: Double) -> PurgeVerdict {
         let latest = Double(bitPattern: latestIssuedAt.load(ordering: .sequentiallyConsistent))
         guard fetchedAt <= latest else { return .keep }
-        return ledger.withLock { $0.verdict(primaryKey: primaryKey, tags: tags, fetchedAt: fetchedAt) }
+        let key = primaryKey()
+        return ledger.withLock { $0.verdict(primaryKey: key, tags: tags, fetchedAt: fetchedAt) }
     }
 
     /// See `PurgeLedger.prune(now:)`.

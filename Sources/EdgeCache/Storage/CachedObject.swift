@@ -8,10 +8,26 @@ import NIOHTTP1
 /// without copying headers or body, and it is `Sendable` without locks. The derived values (`storageKey`,
 /// `byteCost`, validators) are computed once at creation because the hit path reads them on every request.
 public final class CachedObject: Sendable {
-    /// The cache key without Vary (scheme, host, normalised path and query).
-    public let primaryKey: String
-    /// The request's values for the Vary fields; "" when the response has no Vary.
-    public let variantKey: String
+    /// The cache key without Vary (scheme, host, normalised path and query): the part of `storageKey` before
+    /// its newline. Computed, so the key text is held once per object (`storageKey`) rather than three times;
+    /// a key longer than 15 bytes costs a heap block, and the memory tier holds many small objects. Reading it
+    /// makes a string (a copy when longer than 15 bytes): the store, purge and disk paths do, the hit path
+    /// looks objects up by storage key instead. `primaryKeyPart` is the copy-free view.
+    public var primaryKey: String { String(primaryKeyPart) }
+    /// The request's values for the Vary fields; "" when the response has no Vary. Computed like `primaryKey`.
+    public var variantKey: String { String(variantKeyPart) }
+    /// `primaryKey` as a view into `storageKey`, without a copy.
+    public var primaryKeyPart: Substring {
+        storageKey[..<storageKey.utf8.index(storageKey.utf8.startIndex, offsetBy: primaryKeyLength)]
+    }
+    /// `variantKey` as a view into `storageKey`, without a copy.
+    public var variantKeyPart: Substring {
+        storageKey[storageKey.utf8.index(storageKey.utf8.startIndex, offsetBy: primaryKeyLength + 1)...]
+    }
+    /// Whether the object has no variant key (the response had no Vary), without making a string.
+    public var hasEmptyVariantKey: Bool { storageKey.utf8.count == primaryKeyLength + 1 }
+    /// UTF-8 length of the primary key at the start of `storageKey`.
+    private let primaryKeyLength: Int
     /// The response's Vary field names (lowercased), needed to compute `variantKey` for the next request.
     public let varyFields: [String]
     public let status: Int
@@ -36,7 +52,9 @@ public final class CachedObject: Sendable {
     /// Facts derived from the headers on first use (freshness, delivery template); never persisted.
     public let memo = ObjectMemo()
 
-    /// The key both tiers index by: one entry per (primary key, variant).
+    /// The key both tiers index by: one entry per (primary key, variant). The only copy of the key text the
+    /// object holds; the tiers' maps and the LRU index share its storage (Swift strings are reference-counted
+    /// buffers), so an object's key costs one heap block however many indexes name it.
     public let storageKey: String
     /// The memory the object pins while cached, as the memory tier charges it against `memory_size`: the body's
     /// storage, header and key text, and measured per-object and per-field overheads (see
@@ -48,14 +66,17 @@ public final class CachedObject: Sendable {
 
     /// Per-object memory beyond the text and body counted byte by byte: this instance and its memo, the header
     /// array's storage, the body's storage object and malloc's rounding, and the memory tier's entries for the
-    /// object (object map, LRU node and slot, variant index; hash tables at their usual load factor).
+    /// object (object map, LRU node and slot; a variant-index entry only for objects with a variant key; the key
+    /// text's heap header; hash tables at their usual load factor).
     ///
     /// Measured, not guessed: a debug `edge run` with memory_size = 256 MiB (no eviction) and the disk tier
     /// off, filled with 20,000 distinct 150-byte objects from the dev origin (keys of about 45 bytes), grew
-    /// VmRSS by 2,205 B per object; with this constant and `perFieldOverheadBytes` the tier charges 2,366 B
-    /// per such object (107 %, leaving room for the delivery template a hit adds). Re-measure with
-    /// `EDGE_MEMORY_CALIBRATE=1 swift test --filter MemoryBoundTests`, which fails below 90 %.
-    public static let fixedOverheadBytes = 1_024
+    /// VmRSS by 1,830 B per object once the key was held once (`storageKey`), plain objects left out of the
+    /// variant index and the LRU's links halved (2,205 B before); with this constant and `perFieldOverheadBytes`
+    /// the tier charges about 2,010 B per such object (110 %, leaving room for the delivery template a hit
+    /// adds). Re-measure with `EDGE_MEMORY_CALIBRATE=1 swift test --filter MemoryBoundTests`, which fails
+    /// below 90 %.
+    public static let fixedOverheadBytes = 704
     /// Per header field beyond its name and value bytes: the array element (two `String`s, 32 B), the same
     /// again in the delivery template the first hit builds (`ObjectMemo`), and a heap block for each string
     /// longer than 15 bytes (Swift's small-string limit) with malloc's header and rounding.
@@ -76,8 +97,7 @@ public final class CachedObject: Sendable {
         fileBody: FileBody? = nil
     ) {
         self.fileBody = fileBody
-        self.primaryKey = primaryKey
-        self.variantKey = variantKey
+        self.primaryKeyLength = primaryKey.utf8.count
         self.varyFields = varyFields
         self.status = status
         self.headers = headers
@@ -90,9 +110,8 @@ public final class CachedObject: Sendable {
         self.generation = generation
 
         self.storageKey = Self.storageKey(primaryKey: primaryKey, variantKey: variantKey)
-        // The storage key is a string of its own, beside the primary and variant keys it joins.
-        var cost = Self.fixedOverheadBytes + storedBody.storageCapacity
-            + 2 * (primaryKey.utf8.count + variantKey.utf8.count)
+        // The key text once (see `storageKey`); its heap block's header and rounding are in the fixed overhead.
+        var cost = Self.fixedOverheadBytes + storedBody.storageCapacity + storageKey.utf8.count
         // Each field's text is held twice: the stored field and, once the object is hit, its template's
         // serialized copy (`name: value\r\n`, the bytes a hit writes).
         for (name, value) in headers {
@@ -123,8 +142,15 @@ public final class CachedObject: Sendable {
 
     /// The storage key for a primary key and variant. A newline cannot occur in either part (both come from
     /// request lines and field values, where it is forbidden), so the join is unambiguous.
+    /// Built in storage of its exact size: chained `+` may leave the growth slack of the intermediate string in a
+    /// key that stays in memory as long as the object.
     public static func storageKey(primaryKey: String, variantKey: String) -> String {
-        primaryKey + "\n" + variantKey
+        var key = String()
+        key.reserveCapacity(primaryKey.utf8.count + 1 + variantKey.utf8.count)
+        key.append(primaryKey)
+        key.append("\n")
+        key.append(variantKey)
+        return key
     }
 
     /// A copy with the headers and fetch times of a 304 revalidation, sharing the body. `storedAt` stays unless

@@ -17,13 +17,38 @@ public final class MemoryTier: Sendable {
         var objects: [String: CachedObject] = [:]
         /// LRU evictions since start, for metrics.
         var evictions = 0
+        /// Primary key → variant keys, for objects with a non-empty variant key only. Most objects have no Vary;
+        /// for them the storage key alone answers "which variants does this URL have" (`primaryKey + "\n"` is
+        /// in `objects` or not), and an index entry each (a dictionary slot and a set's heap block, about 140 B)
+        /// would be memory spent on nothing. Prefix purges scan `objects` for them, as they scan this index.
         var variants = VariantIndex()
 
         /// Drops `storageKey` from the maps (not the LRU, which the caller has already updated).
         mutating func detach(_ storageKey: String) -> CachedObject? {
             guard let object = objects.removeValue(forKey: storageKey) else { return nil }
-            variants.remove(primaryKey: object.primaryKey, variantKey: object.variantKey)
+            unindexVariant(of: object)
             return object
+        }
+
+        mutating func indexVariant(of object: CachedObject) {
+            guard !object.hasEmptyVariantKey else { return }
+            variants.insert(primaryKey: object.primaryKey, variantKey: object.variantKey)
+        }
+
+        mutating func unindexVariant(of object: CachedObject) {
+            guard !object.hasEmptyVariantKey else { return }
+            variants.remove(primaryKey: object.primaryKey, variantKey: object.variantKey)
+        }
+
+        /// Whether the object without a variant key is stored for `primaryKey`.
+        func hasPlainObject(_ primaryKey: String) -> Bool {
+            objects[CachedObject.storageKey(primaryKey: primaryKey, variantKey: "")] != nil
+        }
+
+        /// The variant keys stored for `primaryKey`, sorted ("" first when the plain object is stored).
+        func variantKeys(of primaryKey: String) -> [String] {
+            let indexed = variants.variantKeys(of: primaryKey)
+            return hasPlainObject(primaryKey) ? [""] + indexed : indexed
         }
 
         mutating func remove(_ storageKey: String) -> CachedObject? {
@@ -110,9 +135,9 @@ public final class MemoryTier: Sendable {
         let evictedKeys = state.lru.admit(key, size: object.byteCost)
         state.evictions += evictedKeys.count
         if let previous = state.objects.updateValue(object, forKey: key) {
-            state.variants.remove(primaryKey: previous.primaryKey, variantKey: previous.variantKey)
+            state.unindexVariant(of: previous)
         }
-        state.variants.insert(primaryKey: object.primaryKey, variantKey: object.variantKey)
+        state.indexVariant(of: object)
         return evictedKeys.compactMap { state.detach($0) }
     }
 
@@ -125,7 +150,7 @@ public final class MemoryTier: Sendable {
     @discardableResult
     public func remove(primaryKey: String) -> [CachedObject] {
         state.withLock { state in
-            state.variants.variantKeys(of: primaryKey).compactMap {
+            state.variantKeys(of: primaryKey).compactMap {
                 state.remove(CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0))
             }
         }
@@ -151,15 +176,21 @@ public final class MemoryTier: Sendable {
 
     /// The variant keys stored for `primaryKey`, sorted.
     public func variantKeys(forPrimaryKey primaryKey: String) -> [String] {
-        state.withLock { $0.variants.variantKeys(of: primaryKey) }
+        state.withLock { $0.variantKeys(of: primaryKey) }
     }
 
     /// The Vary field list of the most recently stored variant of `primaryKey`; `nil` when none is here.
     public func varyFields(forPrimaryKey primaryKey: String) -> [String]? {
         state.withLock { state in
-            state.variants.unorderedVariantKeys(of: primaryKey)
+            let plain = state.objects[CachedObject.storageKey(primaryKey: primaryKey, variantKey: "")]
+            let varied = state.variants.unorderedVariantKeys(of: primaryKey)
+            if varied.isEmpty { return plain?.varyFields }
+            return varied
                 .compactMap { state.objects[CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0)] }
-                .max { $0.storedAt < $1.storedAt }?
+                .reduce(plain) { newest, object in
+                    guard let newest, newest.storedAt >= object.storedAt else { return object }
+                    return newest
+                }?
                 .varyFields
         }
     }
@@ -167,11 +198,16 @@ public final class MemoryTier: Sendable {
     /// Storage keys of every object whose primary key starts with `prefix`, for prefix purges.
     public func storageKeys(wherePrimaryKeyHasPrefix prefix: String) -> [String] {
         state.withLock { state in
-            state.variants.primaryKeys(withPrefix: prefix).flatMap { primaryKey in
+            let varied = state.variants.primaryKeys(withPrefix: prefix).flatMap { primaryKey in
                 state.variants.variantKeys(of: primaryKey).map {
                     CachedObject.storageKey(primaryKey: primaryKey, variantKey: $0)
                 }
             }
+            // Objects without a variant key are not in the variant index: their storage key is the primary key
+            // and a newline, and a prefix (from a URL, no newline) matches it exactly when it matches the key.
+            let plain = state.objects.values.filter { $0.hasEmptyVariantKey && $0.primaryKeyPart.hasPrefix(prefix) }
+                .map(\.storageKey)
+            return (plain + varied).sorted()
         }
     }
 

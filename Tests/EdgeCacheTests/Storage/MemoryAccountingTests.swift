@@ -36,8 +36,10 @@ struct MemoryAccountingTests {
                                   body: ByteBuffer(bytes: [UInt8](repeating: 1, count: 150)),
                                   requestTime: 1, responseTime: 1, storedAt: 1)
         let fieldText = headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        // The key once: the storage key (primary key, newline, empty variant) is the only copy the object holds.
+        #expect(object.storageKey == key + "\n" && object.primaryKey == key)
         // Field text twice (stored, and the template's serialized bytes with ": " and CRLF).
-        let expected = CachedObject.fixedOverheadBytes + object.body.storageCapacity + 2 * key.utf8.count
+        let expected = CachedObject.fixedOverheadBytes + object.body.storageCapacity + key.utf8.count + 1
             + 2 * fieldText + 3 * (4 + CachedObject.perFieldOverheadBytes)
         #expect(object.byteCost == expected)
         #expect(object.byteCost > 150 + CachedObject.fixedOverheadBytes)

@@ -122,6 +122,29 @@ struct MemoryTierTests {
         #expect(tier.stats.bytes == other.byteCost)
     }
 
+    /// Objects without a variant key are not in the tier's variant index (it would cost each small object an
+    /// entry); every view by primary key must still see them beside the varied ones, in the same order.
+    @Test func plainAndVariedObjectsOfOneURLAreSeenTogether() {
+        let tier = MemoryTier(capacityBytes: 1_000_000, maxObjectBytes: 100_000)
+        let plain = object("a", storedAt: 3)
+        let varied = object("a", variant: "gzip", storedAt: 2, vary: ["accept-encoding"])
+        let prefixed = object("ab", storedAt: 1)
+        for item in [plain, varied, prefixed] { tier.put(item) }
+        #expect(plain.primaryKey == "http://example.com/a" && plain.variantKey.isEmpty && plain.hasEmptyVariantKey)
+        #expect(varied.primaryKey == "http://example.com/a" && varied.variantKey == "gzip")
+        #expect(varied.primaryKeyPart == "http://example.com/a" && varied.variantKeyPart == "gzip")
+        #expect(tier.variantKeys(forPrimaryKey: "http://example.com/a") == ["", "gzip"])
+        #expect(tier.varyFields(forPrimaryKey: "http://example.com/a") == [])
+        #expect(tier.storageKeys(wherePrimaryKeyHasPrefix: "http://example.com/a") == [
+            "http://example.com/a\n", "http://example.com/a\ngzip", "http://example.com/ab\n",
+        ])
+        #expect(Set(tier.remove(primaryKey: "http://example.com/a").map(\.storageKey))
+            == [plain.storageKey, varied.storageKey])
+        #expect(tier.variantKeys(forPrimaryKey: "http://example.com/a").isEmpty)
+        #expect(tier.variantKeys(forPrimaryKey: "http://example.com/ab") == [""])
+        #expect(tier.stats.objects == 1)
+    }
+
     @Test func removeAllReturnsEverything() {
         let tier = MemoryTier(capacityBytes: 1_000_000, maxObjectBytes: 100_000)
         let items = ["a", "b", "c"].map { object($0) }
