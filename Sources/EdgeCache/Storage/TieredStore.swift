@@ -96,7 +96,8 @@ public final class TieredStore: Sendable {
 
     /// Memory, then disk, promoting a disk hit to memory when it fits there. Blocking.
     /// Bodies up to this size are promoted to memory at their first disk hit; larger ones at their second.
-    public static let promoteAtFirstHitBytes = 64 << 10
+    /// Kept for callers that name it; the rule itself is `PromotionPolicy`.
+    public static let promoteAtFirstHitBytes = PromotionPolicy.standard(memoryMaxObjectBytes: 0).firstHitBytes
 
     public func lookup(primaryKey: String, variantKey: String) -> (CachedObject, TierHit)? {
         let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
@@ -107,8 +108,9 @@ public final class TieredStore: Sendable {
         else { return nil }
         // Small objects move up at their first disk hit; larger ones only once they are read again, so one read
         // of a large object does not evict thousands of small hot ones (nginx's proxy_cache_min_uses, for memory).
+        let policy = PromotionPolicy.standard(memoryMaxObjectBytes: memory.maxObjectBytes)
         if memory.accepts(object),
-           object.bodyLength <= Self.promoteAtFirstHitBytes || disk.reads(of: storageKey) >= 2 {
+           policy.shouldPromote(bodyLength: object.bodyLength, diskReads: disk.reads(of: storageKey)) {
             promotionCount.add(1, ordering: .relaxed)
             // If-absent: a newer object stored while the file was being read must win over this older copy.
             let (_, evicted) = memory.insertIfAbsent(object)
