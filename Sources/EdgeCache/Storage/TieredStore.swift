@@ -94,11 +94,7 @@ public final class TieredStore: Sendable {
         servingDisk?.contains(CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)) ?? false
     }
 
-    /// Memory, then disk, promoting a disk hit to memory when it fits there. Blocking.
-    /// Bodies up to this size are promoted to memory at their first disk hit; larger ones at their second.
-    /// Kept for callers that name it; the rule itself is `PromotionPolicy`.
-    public static let promoteAtFirstHitBytes = PromotionPolicy.standard(memoryMaxObjectBytes: 0).firstHitBytes
-
+    /// Memory, then disk, promoting a disk hit to memory as `PromotionPolicy` says. Blocking.
     public func lookup(primaryKey: String, variantKey: String) -> (CachedObject, TierHit)? {
         let storageKey = CachedObject.storageKey(primaryKey: primaryKey, variantKey: variantKey)
         if let object = memory.get(storageKey) { return (object, .memory) }

@@ -319,8 +319,8 @@ final class HTTPRequestHandler: ChannelDuplexHandler {
                     context.write(handler.wrapOutboundOut(.body(.fileRegion(region))), promise: written)
                     let ended = context.eventLoop.makePromise(of: Void.self)
                     context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: ended)
-                    written.futureResult.whenComplete { _ in try? handle.close() }
                     written.futureResult.whenComplete { result in
+                        try? handle.close()
                         // The client went away midway: the only signal left is closing the connection.
                         if case .failure = result { context.close(promise: nil) }
                     }

@@ -122,7 +122,7 @@ struct TieredStoreTests {
         #expect(store.stats.disk?.objects == diskBefore.objects + 2)  // d and e written through; a unchanged
     }
 
-    /// A body above `promoteAtFirstHitBytes` (that memory could take) moves up at its second disk hit, not its
+    /// A body above `PromotionPolicy`'s first-hit size (that memory could take) moves up at its second disk hit, not its
     /// first: one read of a large object must not evict many small hot ones.
     @Test func aLargerObjectIsPromotedOnlyWhenReadAgain() throws {
         let directory = try TemporaryDirectory()
